@@ -1,0 +1,47 @@
+# Makefile for the datamesh extension (PGXS)
+
+EXTENSION = datamesh
+MODULE_big = datamesh
+OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c))
+DATA = $(wildcard datamesh--*.sql)
+PGFILEDESC = "datamesh - data mesh layout, products and contracts"
+
+PG_CONFIG ?= pg_config
+PKG_CONFIG ?= pkg-config
+
+PG_CPPFLAGS = -Isrc $(shell $(PKG_CONFIG) --cflags jansson)
+SHLIB_LINK = $(shell $(PKG_CONFIG) --libs jansson)
+
+# pg_regress: one feature per file, in this order (setup first, cleanup last)
+REGRESS = setup domain domain_input settings rule_products rule_dependencies \
+	rule_grants rule_schemas raw_metadata ownership enforce labels \
+	privileges cleanup
+REGRESS_OPTS = --inputdir=. --load-extension=plpgsql
+
+# isolation specs live in test/specs, their expected output in test/expected
+ISOLATION = create_domain_race
+ISOLATION_OPTS = --inputdir=test
+
+# TAP tests (run as a non-root user: initdb refuses root)
+TAP_TESTS = 1
+PROVE_TESTS = test/t/*.pl
+
+EXTRA_CLEAN = output_iso tmp_check test/bench/out
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+.PHONY: test demo bench tap
+
+# every suite, with set-up of a fresh Debian machine (needs root or sudo)
+test:
+	bash test/run-all.sh
+
+demo:
+	bash test/demo.sh
+
+bench:
+	bash test/bench/run.sh
+
+tap:
+	$(prove_installcheck)

@@ -1,0 +1,147 @@
+/* datamesh--0.1.sql */
+
+-- complain if script is sourced in psql, rather than via CREATE EXTENSION
+\echo Use "CREATE EXTENSION datamesh" to load this file. \quit
+
+-- ---------------------------------------------------------------------------
+-- Catalog tables.  Each holds only what users put there, and is dumped by
+-- pg_dump.  Roles are stored as regrole (dumped by name), never bare OIDs.
+-- ---------------------------------------------------------------------------
+
+CREATE TABLE datamesh.domain (
+    key          text PRIMARY KEY,
+    name         text NOT NULL,
+    organization text,
+    stage        text,
+    owner        regrole NOT NULL,
+    description  text,
+    created_at   timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+SELECT pg_catalog.pg_extension_config_dump('datamesh.domain', '');
+
+CREATE TABLE datamesh.setting (
+    name  text PRIMARY KEY
+          CHECK (name IN ('consumer_role', 'raw_metadata', 'default_organization')),
+    value text
+);
+SELECT pg_catalog.pg_extension_config_dump('datamesh.setting', '');
+
+-- ---------------------------------------------------------------------------
+-- C functions
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION datamesh.create_domain(name text, owner regrole,
+                                       stage text DEFAULT NULL,
+                                       organization text DEFAULT NULL,
+                                       description text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'datamesh_create_domain'
+LANGUAGE C VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.drop_domain(key text, force boolean DEFAULT false)
+RETURNS void
+AS 'MODULE_PATHNAME', 'datamesh_drop_domain'
+LANGUAGE C VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+SET client_min_messages = warning;
+
+CREATE FUNCTION datamesh.configure(setting text, value text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'datamesh_configure'
+LANGUAGE C VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.ddl_command_start()
+RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'datamesh_ddl_command_start'
+LANGUAGE C
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.ddl_command_end()
+RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'datamesh_ddl_command_end'
+LANGUAGE C
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.sql_drop()
+RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'datamesh_sql_drop'
+LANGUAGE C
+SET search_path = pg_catalog, pg_temp;
+
+-- ---------------------------------------------------------------------------
+-- Views for discovery, readable by everyone
+-- ---------------------------------------------------------------------------
+
+CREATE VIEW datamesh.domains AS
+SELECT d.key AS domain,
+       d.owner,
+       d.organization,
+       d.name,
+       d.stage,
+       d.description,
+       d.created_at
+  FROM datamesh.domain d;
+
+CREATE VIEW datamesh.settings AS
+SELECT s.name AS setting,
+       COALESCE(v.value, s.default_value) AS value,
+       s.default_value,
+       s.description
+  FROM (VALUES
+        ('consumer_role', 'PUBLIC',
+         'role that reads data products: USAGE on every data_products schema'),
+        ('raw_metadata', 'add',
+         'add: add missing metadata columns to raw tables; require: reject such tables'),
+        ('default_organization', NULL,
+         'organization part of new domain keys when create_domain is given none')
+       ) AS s(name, default_value, description)
+  LEFT JOIN datamesh.setting v ON v.name = s.name;
+
+-- ---------------------------------------------------------------------------
+-- Event triggers, last.  ENABLE ALWAYS: only datamesh.enforce switches them
+-- off, not session_replication_role.
+-- ---------------------------------------------------------------------------
+
+CREATE EVENT TRIGGER datamesh_ddl_command_start ON ddl_command_start
+    EXECUTE FUNCTION datamesh.ddl_command_start();
+ALTER EVENT TRIGGER datamesh_ddl_command_start ENABLE ALWAYS;
+
+CREATE EVENT TRIGGER datamesh_ddl_command_end ON ddl_command_end
+    EXECUTE FUNCTION datamesh.ddl_command_end();
+ALTER EVENT TRIGGER datamesh_ddl_command_end ENABLE ALWAYS;
+
+CREATE EVENT TRIGGER datamesh_sql_drop ON sql_drop
+    EXECUTE FUNCTION datamesh.sql_drop();
+ALTER EVENT TRIGGER datamesh_sql_drop ENABLE ALWAYS;
+
+-- ---------------------------------------------------------------------------
+-- Privileges
+-- ---------------------------------------------------------------------------
+
+GRANT USAGE ON SCHEMA datamesh TO PUBLIC;
+REVOKE ALL ON datamesh.domain, datamesh.setting FROM PUBLIC;
+GRANT SELECT ON datamesh.domains, datamesh.settings TO PUBLIC;
+
+REVOKE EXECUTE ON FUNCTION datamesh.create_domain(text, regrole, text, text, text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION datamesh.drop_domain(text, boolean) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION datamesh.configure(text, text) FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Comments
+-- ---------------------------------------------------------------------------
+
+COMMENT ON TABLE datamesh.domain IS 'Domains of the mesh: one row per create_domain call.';
+COMMENT ON TABLE datamesh.setting IS 'Mesh settings that differ from their defaults; see datamesh.settings.';
+COMMENT ON VIEW datamesh.domains IS 'Domains of the mesh, their owner roles and descriptions.';
+COMMENT ON VIEW datamesh.settings IS 'Mesh settings in effect, with their defaults.';
+COMMENT ON FUNCTION datamesh.create_domain(text, regrole, text, text, text) IS
+    'Creates a domain: six layer schemas owned by the team role. Returns the domain key.';
+COMMENT ON FUNCTION datamesh.drop_domain(text, boolean) IS
+    'Drops a domain, its schemas and everything in them; with force also dependent objects outside it.';
+COMMENT ON FUNCTION datamesh.configure(text, text) IS
+    'Sets a mesh setting (consumer_role, raw_metadata, default_organization); NULL restores the default.';
+COMMENT ON FUNCTION datamesh.ddl_command_start() IS 'Event trigger: layer rules judged before a command.';
+COMMENT ON FUNCTION datamesh.ddl_command_end() IS 'Event trigger: layer rules judged after a command.';
+COMMENT ON FUNCTION datamesh.sql_drop() IS 'Event trigger: layer rules for dropped objects.';

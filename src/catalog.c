@@ -1,0 +1,371 @@
+/*-------------------------------------------------------------------------
+ *
+ * catalog.c
+ *		Backend-local cache of datamesh's domains, and its settings.
+ *
+ * Every DDL statement in the database passes through datamesh's event
+ * triggers, so the question "is this schema part of a domain, and which
+ * layer?" must be cheap.  This module keeps a hash table from schema OID
+ * to domain and layer, built from the table datamesh.domain on first use
+ * and dropped whenever a schema changes (syscache callback on
+ * NAMESPACEOID) or datamesh.domain itself is invalidated (relcache
+ * callback; create_domain and drop_domain send one explicitly, so other
+ * sessions learn of new domains at commit).
+ *
+ * Lookups copy the domain out to the caller: a later lookup may rebuild
+ * the cache and free what an earlier one returned.
+ *
+ * The catalog is read with the low-level table API, which checks no
+ * privileges: the triggers run as whoever issued the DDL.
+ *
+ * IDENTIFICATION
+ *		src/catalog.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/namespace.h"
+#include "parser/parse_relation.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+
+#include "catalog.h"
+
+/* what the cache knows of one schema */
+typedef struct SchemaEntry
+{
+	Oid			nspid;			/* hash key */
+	int			domain;			/* index into domains[] */
+	DmLayer		layer;			/* the schema's layer */
+} SchemaEntry;
+
+static MemoryContext cache_cxt = NULL;
+static bool cache_valid = false;
+static Oid	domain_relid = InvalidOid;	/* datamesh.domain, when built */
+static DmDomain *domains = NULL;
+static int	ndomains = 0;
+static HTAB *schema_map = NULL;
+
+static void invalidate_syscache(Datum arg, int cacheid, uint32 hashvalue);
+static void invalidate_relcache(Datum arg, Oid relid);
+static void build_cache(void);
+static int	find_domain_index(const char *key);
+
+/*
+ * Registers the invalidation callbacks; called once from _PG_init.
+ */
+void
+dm_catalog_init(void)
+{
+	CacheRegisterSyscacheCallback(NAMESPACEOID, invalidate_syscache, (Datum) 0);
+	CacheRegisterRelcacheCallback(invalidate_relcache, (Datum) 0);
+}
+
+static void
+invalidate_syscache(Datum arg, int cacheid, uint32 hashvalue)
+{
+	cache_valid = false;
+}
+
+static void
+invalidate_relcache(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == domain_relid)
+		cache_valid = false;
+}
+
+/*
+ * Drops the cache of this backend now; other backends learn of a change
+ * to datamesh.domain through CacheInvalidateRelcacheByRelid at commit.
+ */
+void
+dm_catalog_invalidate(void)
+{
+	Oid			relid = dm_catalog_relid("domain");
+
+	cache_valid = false;
+	if (OidIsValid(relid))
+		CacheInvalidateRelcacheByRelid(relid);
+}
+
+/*
+ * OID of datamesh.<relname>, or InvalidOid when the extension is not
+ * installed in this database.
+ */
+Oid
+dm_catalog_relid(const char *relname)
+{
+	Oid			nspid = get_namespace_oid(DM_SCHEMA, true);
+
+	if (!OidIsValid(nspid))
+		return InvalidOid;
+	return get_relname_relid(relname, nspid);
+}
+
+/*
+ * Text value of a column of a datamesh catalog tuple, palloc'd, or NULL.
+ */
+static char *
+text_attr(HeapTuple tuple, Relation rel, const char *attname)
+{
+	bool		isnull;
+	Datum		d;
+
+	d = heap_getattr(tuple, attnameAttNum(rel, attname, false),
+					 RelationGetDescr(rel), &isnull);
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+/*
+ * (Re)builds the cache from datamesh.domain.
+ */
+static void
+build_cache(void)
+{
+	Relation	rel;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	HASHCTL		ctl;
+	int			capacity = 16;
+	Oid			relid;
+
+	if (cache_cxt == NULL)
+		cache_cxt = AllocSetContextCreate(CacheMemoryContext,
+										  "datamesh domain cache",
+										  ALLOCSET_SMALL_SIZES);
+	else
+		MemoryContextReset(cache_cxt);
+
+	/* a callback that fires while we build marks the result stale again */
+	cache_valid = true;
+	domains = NULL;
+	ndomains = 0;
+	schema_map = NULL;
+
+	relid = dm_catalog_relid("domain");
+	domain_relid = relid;
+	if (!OidIsValid(relid))
+		return;
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(SchemaEntry);
+	ctl.hcxt = cache_cxt;
+	schema_map = hash_create("datamesh schemas", 64, &ctl,
+							 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	domains = MemoryContextAllocZero(cache_cxt, capacity * sizeof(DmDomain));
+
+	rel = table_open(relid, AccessShareLock);
+	scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+	{
+		DmDomain   *dom;
+		char	   *key = text_attr(tuple, rel, "key");
+		bool		isnull;
+		Datum		owner;
+		int			layer;
+
+		if (key == NULL || strlen(key) > DM_KEY_MAXLEN)
+			continue;
+		if (ndomains == capacity)
+		{
+			capacity *= 2;
+			domains = repalloc(domains, capacity * sizeof(DmDomain));
+		}
+		dom = &domains[ndomains];
+		memset(dom, 0, sizeof(DmDomain));
+		strlcpy(dom->key, key, NAMEDATALEN);
+		owner = heap_getattr(tuple, attnameAttNum(rel, "owner", false),
+							 RelationGetDescr(rel), &isnull);
+		dom->owner = isnull ? InvalidOid : DatumGetObjectId(owner);
+
+		for (layer = 0; layer < DM_LAYER_COUNT; layer++)
+		{
+			char	   *nspname = dm_schema_name(key, (DmLayer) layer);
+			Oid			nspid = get_namespace_oid(nspname, true);
+			SchemaEntry *entry;
+
+			dom->schemas[layer] = nspid;
+			if (OidIsValid(nspid))
+			{
+				entry = hash_search(schema_map, &nspid, HASH_ENTER, NULL);
+				entry->domain = ndomains;
+				entry->layer = (DmLayer) layer;
+			}
+			pfree(nspname);
+		}
+		pfree(key);
+		ndomains++;
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+}
+
+static inline void
+ensure_cache(void)
+{
+	if (!cache_valid)
+	{
+		MemoryContext old = CurrentMemoryContext;
+
+		PG_TRY();
+		{
+			build_cache();
+		}
+		PG_CATCH();
+		{
+			cache_valid = false;
+			MemoryContextSwitchTo(old);
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
+	}
+}
+
+/*
+ * Does this database have any domain?  The cheapest early exit of the
+ * event triggers.
+ */
+bool
+dm_catalog_has_domains(void)
+{
+	ensure_cache();
+	return ndomains > 0;
+}
+
+/*
+ * If nspid is a layer schema of a domain, copies the domain to *domain,
+ * sets *layer and returns true.
+ */
+bool
+dm_catalog_schema_domain(Oid nspid, DmDomain *domain, DmLayer *layer)
+{
+	SchemaEntry *entry;
+
+	ensure_cache();
+	if (schema_map == NULL || !OidIsValid(nspid))
+		return false;
+	entry = hash_search(schema_map, &nspid, HASH_FIND, NULL);
+	if (entry == NULL)
+		return false;
+	if (domain)
+		*domain = domains[entry->domain];
+	if (layer)
+		*layer = entry->layer;
+	return true;
+}
+
+static int
+find_domain_index(const char *key)
+{
+	int			i;
+
+	for (i = 0; i < ndomains; i++)
+		if (strcmp(domains[i].key, key) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * Like dm_catalog_schema_domain, by schema name: works for a schema that
+ * was just dropped (sql_drop sees names, the catalog rows are gone).
+ */
+bool
+dm_catalog_schema_name_domain(const char *nspname, DmDomain *domain,
+							  DmLayer *layer)
+{
+	size_t		len = strlen(nspname);
+	int			l;
+
+	ensure_cache();
+	for (l = 0; l < DM_LAYER_COUNT; l++)
+	{
+		size_t		slen = strlen(dm_layer_names[l]);
+		char		key[NAMEDATALEN];
+		int			i;
+
+		if (len <= slen + 1 || len - slen - 1 >= NAMEDATALEN)
+			continue;
+		if (nspname[len - slen - 1] != '_' ||
+			strcmp(nspname + len - slen, dm_layer_names[l]) != 0)
+			continue;
+		memcpy(key, nspname, len - slen - 1);
+		key[len - slen - 1] = '\0';
+		i = find_domain_index(key);
+		if (i < 0)
+			continue;
+		if (domain)
+			*domain = domains[i];
+		if (layer)
+			*layer = (DmLayer) l;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Copies the domain with this key to *domain; false if there is none.
+ */
+bool
+dm_catalog_find(const char *key, DmDomain *domain)
+{
+	int			i;
+
+	ensure_cache();
+	i = find_domain_index(key);
+	if (i < 0)
+		return false;
+	if (domain)
+		*domain = domains[i];
+	return true;
+}
+
+/*
+ * Effective value of a mesh setting (datamesh.setting, else the default),
+ * palloc'd; NULL for a setting that is unset and has no default.
+ */
+char *
+dm_setting(const char *name)
+{
+	Oid			relid = dm_catalog_relid("setting");
+	char	   *value = NULL;
+	bool		found = false;
+
+	if (OidIsValid(relid))
+	{
+		Relation	rel = table_open(relid, AccessShareLock);
+		SysScanDesc scan = systable_beginscan(rel, InvalidOid, false,
+											  NULL, 0, NULL);
+		HeapTuple	tuple;
+
+		while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+		{
+			char	   *n = text_attr(tuple, rel, "name");
+
+			if (n != NULL && strcmp(n, name) == 0)
+			{
+				value = text_attr(tuple, rel, "value");
+				found = true;
+				break;
+			}
+		}
+		systable_endscan(scan);
+		table_close(rel, AccessShareLock);
+	}
+	if (found)
+		return value;
+	if (strcmp(name, "consumer_role") == 0)
+		return pstrdup("PUBLIC");
+	if (strcmp(name, "raw_metadata") == 0)
+		return pstrdup("add");
+	return NULL;
+}

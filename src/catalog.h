@@ -1,0 +1,36 @@
+/*-------------------------------------------------------------------------
+ *
+ * catalog.h
+ *		Backend-local view of datamesh's catalog: domains and settings.
+ *
+ * IDENTIFICATION
+ *		src/catalog.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef DATAMESH_CATALOG_H
+#define DATAMESH_CATALOG_H
+
+#include "datamesh.h"
+
+/* one domain, as the event triggers need it */
+typedef struct DmDomain
+{
+	char		key[NAMEDATALEN];	/* the domain key, e.g. "acme_sales_prod" */
+	Oid			owner;			/* the owner role */
+	Oid			schemas[DM_LAYER_COUNT];	/* layer schemas; InvalidOid if
+											 * missing */
+} DmDomain;
+
+extern void dm_catalog_init(void);
+extern void dm_catalog_invalidate(void);
+extern bool dm_catalog_has_domains(void);
+extern bool dm_catalog_schema_domain(Oid nspid, DmDomain *domain,
+									 DmLayer *layer);
+extern bool dm_catalog_schema_name_domain(const char *nspname,
+										  DmDomain *domain, DmLayer *layer);
+extern bool dm_catalog_find(const char *key, DmDomain *domain);
+extern Oid	dm_catalog_relid(const char *relname);
+extern char *dm_setting(const char *name);
+
+#endif							/* DATAMESH_CATALOG_H */

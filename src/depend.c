@@ -1,0 +1,288 @@
+/*-------------------------------------------------------------------------
+ *
+ * depend.c
+ *		Walks over pg_depend for the layer rules and drop_domain.
+ *
+ * pg_depend records what views, materialized views, foreign keys,
+ * defaults, triggers, policies, indexes and SQL-standard function bodies
+ * read.  Many of those records hang off a part of the object rather than
+ * the object itself: a view reads its tables through its rewrite rule, a
+ * table references another through its foreign-key constraint.  So the
+ * walks here treat an object together with its parts (everything that
+ * depends on it internally or automatically), and place a part in the
+ * schema of the relation it belongs to.
+ *
+ * Only normal and automatic dependencies count as "reads"; internal,
+ * extension and partition dependencies are structure, not reading.  A
+ * PL/pgSQL body records nothing, so it is invisible here: the privileges
+ * of the private schemas guard it instead.
+ *
+ * IDENTIFICATION
+ *		src/depend.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/dependency.h"
+#include "catalog/indexing.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_depend.h"
+#include "catalog/pg_namespace.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+
+#include "depend.h"
+
+static bool owning_relation(const ObjectAddress *object, Oid *relid);
+
+/*
+ * Opens a scan of pg_depend by depender (by_reference = false) or by
+ * referenced object (true).
+ */
+static SysScanDesc
+depend_scan(Relation depRel, const ObjectAddress *object, bool by_reference)
+{
+	ScanKeyData key[2];
+
+	ScanKeyInit(&key[0],
+				by_reference ? Anum_pg_depend_refclassid : Anum_pg_depend_classid,
+				BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(object->classId));
+	ScanKeyInit(&key[1],
+				by_reference ? Anum_pg_depend_refobjid : Anum_pg_depend_objid,
+				BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(object->objectId));
+	return systable_beginscan(depRel,
+							  by_reference ? DependReferenceIndexId : DependDependerIndexId,
+							  true, NULL, 2, key);
+}
+
+static inline bool
+is_reading(char deptype)
+{
+	return deptype == DEPENDENCY_NORMAL || deptype == DEPENDENCY_AUTO;
+}
+
+/*
+ * The relation that an object without a schema of its own (a rewrite rule,
+ * trigger, policy, column default) belongs to.
+ */
+static bool
+owning_relation(const ObjectAddress *object, Oid *relid)
+{
+	Relation	depRel = table_open(DependRelationId, AccessShareLock);
+	SysScanDesc scan = depend_scan(depRel, object, false);
+	HeapTuple	tuple;
+	bool		found = false;
+
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tuple);
+
+		if (dep->refclassid == RelationRelationId &&
+			(dep->deptype == DEPENDENCY_AUTO ||
+			 dep->deptype == DEPENDENCY_INTERNAL))
+		{
+			*relid = dep->refobjid;
+			found = true;
+			break;
+		}
+	}
+	systable_endscan(scan);
+	table_close(depRel, AccessShareLock);
+	return found;
+}
+
+/*
+ * The schema an object lives in: its own, or that of the relation it is a
+ * part of.  InvalidOid for objects outside every schema.
+ */
+Oid
+dm_object_schema(const ObjectAddress *object)
+{
+	Oid			relid;
+
+	switch (object->classId)
+	{
+		case RelationRelationId:
+			return get_rel_namespace(object->objectId);
+		case NamespaceRelationId:
+			return object->objectId;
+		default:
+			break;
+	}
+	if (!is_objectclass_supported(object->classId))
+		return InvalidOid;
+	if (get_object_attnum_namespace(object->classId) != InvalidAttrNumber)
+		return get_object_namespace(object);
+	if (owning_relation(object, &relid))
+		return get_rel_namespace(relid);
+	return InvalidOid;
+}
+
+/*
+ * The object and its parts: what depends on it internally or
+ * automatically (rules, constraints, defaults, triggers, indexes, ...).
+ */
+static List *
+object_with_parts(const ObjectAddress *object)
+{
+	Relation	depRel = table_open(DependRelationId, AccessShareLock);
+	SysScanDesc scan = depend_scan(depRel, object, true);
+	HeapTuple	tuple;
+	ObjectAddress *self = palloc(sizeof(ObjectAddress));
+	List	   *parts;
+
+	*self = *object;
+	self->objectSubId = 0;
+	parts = list_make1(self);
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tuple);
+		ObjectAddress *part;
+
+		if (dep->deptype != DEPENDENCY_INTERNAL &&
+			dep->deptype != DEPENDENCY_AUTO)
+			continue;
+		/* an object in a schema of its own is a neighbour, not a part */
+		if (dep->classid == RelationRelationId &&
+			get_rel_relkind(dep->objid) != RELKIND_INDEX &&
+			get_rel_relkind(dep->objid) != RELKIND_PARTITIONED_INDEX &&
+			get_rel_relkind(dep->objid) != RELKIND_TOASTVALUE)
+			continue;
+		part = palloc(sizeof(ObjectAddress));
+		part->classId = dep->classid;
+		part->objectId = dep->objid;
+		part->objectSubId = 0;
+		parts = lappend(parts, part);
+	}
+	systable_endscan(scan);
+	table_close(depRel, AccessShareLock);
+	return parts;
+}
+
+/*
+ * Calls callback for every object that the object or one of its parts
+ * reads, with the schemas of both sides.  Edges to schemas themselves and
+ * to the object itself are skipped.
+ */
+void
+dm_depend_references(const ObjectAddress *object,
+					 DmDependCallback callback, void *arg)
+{
+	List	   *parts = object_with_parts(object);
+	Oid			object_schema = dm_object_schema(object);
+	Relation	depRel = table_open(DependRelationId, AccessShareLock);
+	ListCell   *lc;
+
+	foreach(lc, parts)
+	{
+		ObjectAddress *part = lfirst(lc);
+		SysScanDesc scan = depend_scan(depRel, part, false);
+		HeapTuple	tuple;
+
+		while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+		{
+			Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tuple);
+			ObjectAddress ref;
+			Oid			ref_schema;
+
+			if (!is_reading(dep->deptype) ||
+				dep->refclassid == NamespaceRelationId)
+				continue;
+			if (dep->refclassid == object->classId &&
+				dep->refobjid == object->objectId)
+				continue;
+			ref.classId = dep->refclassid;
+			ref.objectId = dep->refobjid;
+			ref.objectSubId = 0;
+			ref_schema = dm_object_schema(&ref);
+			if (OidIsValid(ref_schema) && ref_schema != object_schema)
+				callback(object, object_schema, &ref, ref_schema, arg);
+		}
+		systable_endscan(scan);
+	}
+	table_close(depRel, AccessShareLock);
+	list_free_deep(parts);
+}
+
+/*
+ * Calls callback for every object outside the object's own parts that
+ * reads the object (any of its columns), placed in its schema.
+ */
+void
+dm_depend_dependents(const ObjectAddress *object,
+					 DmDependCallback callback, void *arg)
+{
+	Oid			object_schema = dm_object_schema(object);
+	Relation	depRel = table_open(DependRelationId, AccessShareLock);
+	SysScanDesc scan = depend_scan(depRel, object, true);
+	HeapTuple	tuple;
+
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tuple);
+		ObjectAddress dependent;
+		Oid			dependent_schema;
+		Oid			relid;
+
+		if (!is_reading(dep->deptype))
+			continue;
+		dependent.classId = dep->classid;
+		dependent.objectId = dep->objid;
+		dependent.objectSubId = 0;
+		/* report a part (a view's rule) as the relation it belongs to */
+		if (dependent.classId != RelationRelationId &&
+			get_object_attnum_namespace(dependent.classId) == InvalidAttrNumber &&
+			owning_relation(&dependent, &relid))
+		{
+			dependent.classId = RelationRelationId;
+			dependent.objectId = relid;
+		}
+		if (dependent.classId == object->classId &&
+			dependent.objectId == object->objectId)
+			continue;
+		dependent_schema = dm_object_schema(&dependent);
+		if (OidIsValid(dependent_schema) && dependent_schema != object_schema)
+			callback(&dependent, dependent_schema, object, object_schema, arg);
+	}
+	systable_endscan(scan);
+	table_close(depRel, AccessShareLock);
+}
+
+/*
+ * The objects that live directly in a schema, as a list of palloc'd
+ * ObjectAddress.
+ */
+List *
+dm_schema_members(Oid nspid)
+{
+	Relation	depRel = table_open(DependRelationId, AccessShareLock);
+	ObjectAddress schema;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	List	   *members = NIL;
+
+	ObjectAddressSet(schema, NamespaceRelationId, nspid);
+	scan = depend_scan(depRel, &schema, true);
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tuple);
+		ObjectAddress *member;
+
+		if (dep->deptype != DEPENDENCY_NORMAL)
+			continue;
+		member = palloc(sizeof(ObjectAddress));
+		member->classId = dep->classid;
+		member->objectId = dep->objid;
+		member->objectSubId = 0;
+		members = lappend(members, member);
+	}
+	systable_endscan(scan);
+	table_close(depRel, AccessShareLock);
+	return members;
+}

@@ -1,0 +1,479 @@
+/*-------------------------------------------------------------------------
+ *
+ * domain.c
+ *		create_domain, drop_domain and the mesh settings.
+ *
+ * These are admin functions (EXECUTE revoked from PUBLIC, SECURITY
+ * DEFINER with a fixed search_path).  Each validates all of its input
+ * before it changes anything, then runs its DDL through dm_exec_internal
+ * so that datamesh's own event triggers stand aside, and writes the
+ * catalog through SPI with parameters.  Concurrent calls are serialized
+ * by a lock on datamesh.domain taken before the existence checks, so two
+ * sessions creating the same domain get one domain and one clean error.
+ *
+ * IDENTIFICATION
+ *		src/domain.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/dependency.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "storage/lmgr.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+#include "catalog.h"
+#include "datamesh.h"
+#include "depend.h"
+#include "domain.h"
+#include "enforce.h"
+
+PG_FUNCTION_INFO_V1(datamesh_create_domain);
+PG_FUNCTION_INFO_V1(datamesh_drop_domain);
+PG_FUNCTION_INFO_V1(datamesh_configure);
+
+/* at most this many dependents are named in drop_domain's error */
+#define MAX_DEPENDENTS_SHOWN 10
+
+/* what drop_domain collects about objects outside the domain */
+typedef struct DependentsState
+{
+	Oid			schemas[DM_LAYER_COUNT];	/* the domain's schemas */
+	StringInfoData list;		/* the first few, one per line */
+	int			count;			/* all of them */
+} DependentsState;
+
+static const char *layer_comments[DM_LAYER_COUNT] = {
+	"ingested data as it came, with metadata columns",
+	"ingested data from sources outside the mesh, with metadata columns",
+	"reusable views and materialized steps of the domain",
+	"the domain's own curated tables and views",
+	"published data products: the domain's public data API",
+	"saved ad hoc queries; nothing may depend on them"
+};
+
+static char *
+text_arg(FunctionCallInfo fcinfo, int n)
+{
+	return PG_ARGISNULL(n) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(n));
+}
+
+/*
+ * Validates one part of a domain key: a lower-case identifier of at most
+ * DM_KEY_MAXLEN characters.  NULL passes unless required.
+ */
+static void
+check_key_part(const char *what, const char *value, bool required)
+{
+	const char *p;
+
+	if (value == NULL)
+	{
+		if (required)
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("domain %s must not be null", what),
+					 errhint("Pass a lower-case identifier such as 'sales'.")));
+		return;
+	}
+	if (strlen(value) > DM_KEY_MAXLEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("domain %s is too long", what),
+				 errdetail("A domain key has at most %d characters, so that the name of each of its schemas fits in %d bytes.",
+						   DM_KEY_MAXLEN, NAMEDATALEN - 1),
+				 errhint("Choose a shorter %s.", what)));
+	for (p = value; *p; p++)
+	{
+		bool		ok = (*p >= 'a' && *p <= 'z') ||
+			(p != value && ((*p >= '0' && *p <= '9') || *p == '_'));
+
+		if (!ok)
+			break;
+	}
+	if (*value == '\0' || *p != '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid domain %s \"%s\"", what, value),
+				 errdetail("A domain %s starts with a lower-case letter and contains only lower-case letters, digits and underscores.",
+						   what),
+				 errhint("For example 'sales' or 'web_shop'.")));
+}
+
+/*
+ * "GRANT ... TO <this>": the consumer role setting as SQL, palloc'd.
+ */
+char *
+dm_consumer_role_sql(void)
+{
+	char	   *role = dm_setting("consumer_role");
+
+	if (role == NULL || pg_strcasecmp(role, "public") == 0)
+		return pstrdup("PUBLIC");
+	return pstrdup(quote_identifier(role));
+}
+
+static void
+spi_connect(void)
+{
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+}
+
+/*
+ * Locks datamesh.domain against concurrent create_domain/drop_domain;
+ * held to the end of the transaction.
+ */
+static void
+lock_domains(void)
+{
+	Oid			relid = dm_catalog_relid("domain");
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "datamesh catalog table \"datamesh.domain\" is missing");
+	LockRelationOid(relid, ShareRowExclusiveLock);
+}
+
+/* Is there a row for this key in datamesh.domain?  (SPI connected) */
+static bool
+domain_row_exists(const char *key)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1];
+	int			rc;
+
+	values[0] = CStringGetTextDatum(key);
+	rc = SPI_execute_with_args("SELECT 1 FROM datamesh.domain WHERE key = $1",
+							   1, argtypes, values, NULL, false, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read datamesh.domain: %s",
+			 SPI_result_code_string(rc));
+	return SPI_processed > 0;
+}
+
+/*
+ * datamesh.create_domain(name, owner, stage, organization, description)
+ *		returns the key
+ */
+Datum
+datamesh_create_domain(PG_FUNCTION_ARGS)
+{
+	char	   *name = text_arg(fcinfo, 0);
+	Oid			owner = PG_ARGISNULL(1) ? InvalidOid : PG_GETARG_OID(1);
+	char	   *stage = text_arg(fcinfo, 2);
+	char	   *organization = text_arg(fcinfo, 3);
+	char	   *description = text_arg(fcinfo, 4);
+	char	   *ownername;
+	StringInfoData key;
+	int			layer;
+	Oid			argtypes[6] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, REGROLEOID, TEXTOID};
+	Datum		values[6];
+	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
+	char	   *consumer;
+	int			rc;
+
+	/* validate everything first */
+	check_key_part("name", name, true);
+	check_key_part("stage", stage, false);
+	check_key_part("organization", organization, false);
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("domain owner must not be null"),
+				 errhint("Pass the role of the team that owns the domain.")));
+	ownername = GetUserNameFromId(owner, true);
+	if (ownername == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("role with OID %u does not exist", owner),
+				 errhint("Create the team's role first.")));
+
+	spi_connect();
+
+	if (organization == NULL)
+	{
+		organization = dm_setting("default_organization");
+		check_key_part("organization", organization, false);
+	}
+
+	initStringInfo(&key);
+	if (organization != NULL)
+		appendStringInfo(&key, "%s_", organization);
+	appendStringInfoString(&key, name);
+	if (stage != NULL)
+		appendStringInfo(&key, "_%s", stage);
+	if (key.len > DM_KEY_MAXLEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("domain key \"%s\" is too long", key.data),
+				 errdetail("A domain key ([organization_]name[_stage]) has at most %d characters, so that the name of each of its schemas fits in %d bytes; this one has %d.",
+						   DM_KEY_MAXLEN, NAMEDATALEN - 1, key.len),
+				 errhint("Choose a shorter name, stage or organization.")));
+
+	lock_domains();
+	if (domain_row_exists(key.data))
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_OBJECT),
+				 errmsg("domain \"%s\" already exists", key.data),
+				 errhint("Choose another name or stage, or drop the domain first with datamesh.drop_domain().")));
+	for (layer = 0; layer < DM_LAYER_COUNT; layer++)
+	{
+		char	   *nspname = dm_schema_name(key.data, (DmLayer) layer);
+
+		if (OidIsValid(get_namespace_oid(nspname, true)))
+			ereport(ERROR,
+					(errcode(ERRCODE_DUPLICATE_SCHEMA),
+					 errmsg("schema \"%s\" already exists", nspname),
+					 errdetail("Domain \"%s\" needs the schemas %s_raw, %s_raw_external, %s_intermediates, %s_information_objects, %s_data_products and %s_queries.",
+							   key.data, key.data, key.data, key.data,
+							   key.data, key.data, key.data),
+					 errhint("Rename or drop the existing schema, or choose another domain name.")));
+	}
+
+	/* the six schemas, owned by the team */
+	consumer = dm_consumer_role_sql();
+	for (layer = 0; layer < DM_LAYER_COUNT; layer++)
+	{
+		const char *nsp = quote_identifier(dm_schema_name(key.data, (DmLayer) layer));
+
+		dm_exec_internal(psprintf("CREATE SCHEMA %s AUTHORIZATION %s",
+								  nsp, quote_identifier(ownername)));
+		dm_exec_internal(psprintf("COMMENT ON SCHEMA %s IS %s", nsp,
+								  quote_literal_cstr(psprintf("Domain %s: %s.",
+															  key.data,
+															  layer_comments[layer]))));
+		if (layer == DM_LAYER_DATA_PRODUCTS)
+			dm_exec_internal(psprintf("GRANT USAGE ON SCHEMA %s TO %s",
+									  nsp, consumer));
+	}
+
+	values[0] = CStringGetTextDatum(key.data);
+	values[1] = CStringGetTextDatum(name);
+	values[2] = organization ? CStringGetTextDatum(organization) : (Datum) 0;
+	nulls[2] = organization ? ' ' : 'n';
+	values[3] = stage ? CStringGetTextDatum(stage) : (Datum) 0;
+	nulls[3] = stage ? ' ' : 'n';
+	values[4] = ObjectIdGetDatum(owner);
+	values[5] = description ? CStringGetTextDatum(description) : (Datum) 0;
+	nulls[5] = description ? ' ' : 'n';
+	rc = SPI_execute_with_args("INSERT INTO datamesh.domain"
+							   " (key, name, organization, stage, owner, description)"
+							   " VALUES ($1, $2, $3, $4, $5, $6)",
+							   6, argtypes, values, nulls, false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "could not insert into datamesh.domain: %s",
+			 SPI_result_code_string(rc));
+
+	dm_catalog_invalidate();
+	SPI_finish();
+	PG_RETURN_TEXT_P(cstring_to_text(key.data));
+}
+
+/* dm_depend_dependents callback: collects dependents outside the domain */
+static void
+collect_dependent(const ObjectAddress *dependent, Oid dependent_schema,
+				  const ObjectAddress *referenced, Oid referenced_schema,
+				  void *arg)
+{
+	DependentsState *state = (DependentsState *) arg;
+	int			i;
+
+	for (i = 0; i < DM_LAYER_COUNT; i++)
+		if (state->schemas[i] == dependent_schema)
+			return;
+	if (state->count < MAX_DEPENDENTS_SHOWN)
+		appendStringInfo(&state->list, "\n%s depends on %s",
+						 dm_describe_object(dependent),
+						 dm_describe_object(referenced));
+	state->count++;
+}
+
+/*
+ * datamesh.drop_domain(key, force): drops the six schemas with everything
+ * in them, and the catalog row.  Refuses while objects outside the domain
+ * depend on it, unless force, which drops them too.
+ */
+Datum
+datamesh_drop_domain(PG_FUNCTION_ARGS)
+{
+	char	   *key = text_arg(fcinfo, 0);
+	bool		force = PG_ARGISNULL(1) ? false : PG_GETARG_BOOL(1);
+	DependentsState state;
+	StringInfoData sql;
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1];
+	int			layer;
+	int			rc;
+
+	if (key == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("domain key must not be null")));
+
+	spi_connect();
+	lock_domains();
+	if (!domain_row_exists(key))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("domain \"%s\" does not exist", key),
+				 errhint("The view datamesh.domains lists the domains.")));
+
+	memset(&state, 0, sizeof(state));
+	initStringInfo(&state.list);
+	for (layer = 0; layer < DM_LAYER_COUNT; layer++)
+		state.schemas[layer] = get_namespace_oid(dm_schema_name(key, (DmLayer) layer), true);
+
+	if (!force)
+	{
+		for (layer = 0; layer < DM_LAYER_COUNT; layer++)
+		{
+			List	   *members;
+			ListCell   *lc;
+
+			if (!OidIsValid(state.schemas[layer]))
+				continue;
+			members = dm_schema_members(state.schemas[layer]);
+			foreach(lc, members)
+				dm_depend_dependents(lfirst(lc), collect_dependent, &state);
+		}
+		if (state.count > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+					 errmsg("cannot drop domain \"%s\" because objects outside it depend on it",
+							key),
+					 errdetail("%d objects outside the domain depend on it:%s%s",
+							   state.count, state.list.data,
+							   state.count > MAX_DEPENDENTS_SHOWN ? "\n..." : ""),
+					 errhint("Drop or change those objects first, or call datamesh.drop_domain('%s', force => true) to drop them too.",
+							 key)));
+	}
+
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "DROP SCHEMA IF EXISTS ");
+	for (layer = 0; layer < DM_LAYER_COUNT; layer++)
+		appendStringInfo(&sql, "%s%s", layer > 0 ? ", " : "",
+						 quote_identifier(dm_schema_name(key, (DmLayer) layer)));
+	appendStringInfoString(&sql, " CASCADE");
+	dm_exec_internal(sql.data);
+
+	values[0] = CStringGetTextDatum(key);
+	rc = SPI_execute_with_args("DELETE FROM datamesh.domain WHERE key = $1",
+							   1, argtypes, values, NULL, false, 0);
+	if (rc != SPI_OK_DELETE)
+		elog(ERROR, "could not delete from datamesh.domain: %s",
+			 SPI_result_code_string(rc));
+
+	dm_catalog_invalidate();
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+/*
+ * datamesh.configure(setting, value): sets a mesh setting; NULL restores
+ * the default.  Changing consumer_role moves the USAGE grant of every
+ * data_products schema to the new role.
+ */
+Datum
+datamesh_configure(PG_FUNCTION_ARGS)
+{
+	char	   *setting = text_arg(fcinfo, 0);
+	char	   *value = text_arg(fcinfo, 1);
+	Oid			argtypes[2] = {TEXTOID, TEXTOID};
+	Datum		values[2];
+	char		nulls[2] = {' ', ' '};
+	int			rc;
+
+	if (setting == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("setting name must not be null")));
+
+	if (strcmp(setting, "raw_metadata") == 0)
+	{
+		if (value != NULL && strcmp(value, "add") != 0 &&
+			strcmp(value, "require") != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid value for setting \"raw_metadata\": \"%s\"", value),
+					 errhint("Valid values are \"add\" and \"require\".")));
+	}
+	else if (strcmp(setting, "default_organization") == 0)
+		check_key_part("organization", value, false);
+	else if (strcmp(setting, "consumer_role") == 0)
+	{
+		if (value != NULL && pg_strcasecmp(value, "public") != 0 &&
+			!OidIsValid(get_role_oid(value, true)))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("role \"%s\" does not exist", value),
+					 errhint("Create the consumer role first, or use PUBLIC.")));
+	}
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("unrecognized datamesh setting \"%s\"", setting),
+				 errhint("The settings are consumer_role, raw_metadata and default_organization; the view datamesh.settings shows them.")));
+
+	spi_connect();
+	lock_domains();
+
+	if (strcmp(setting, "consumer_role") == 0)
+	{
+		char	   *old = dm_consumer_role_sql();
+		char	   *new;
+		uint64		i;
+
+		values[0] = CStringGetTextDatum(setting);
+		values[1] = value ? CStringGetTextDatum(value) : (Datum) 0;
+		nulls[1] = value ? ' ' : 'n';
+		/* compute the new grantee as dm_consumer_role_sql would */
+		new = (value == NULL || pg_strcasecmp(value, "public") == 0) ?
+			pstrdup("PUBLIC") : pstrdup(quote_identifier(value));
+
+		rc = SPI_execute("SELECT key FROM datamesh.domain ORDER BY key", true, 0);
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "could not read datamesh.domain");
+		{
+			SPITupleTable *tuptable = SPI_tuptable;
+			uint64		n = SPI_processed;
+
+			for (i = 0; i < n; i++)
+			{
+				char	   *key = SPI_getvalue(tuptable->vals[i], tuptable->tupdesc, 1);
+				char	   *nspname = dm_schema_name(key, DM_LAYER_DATA_PRODUCTS);
+
+				if (!OidIsValid(get_namespace_oid(nspname, true)))
+					continue;
+				dm_exec_internal(psprintf("REVOKE USAGE ON SCHEMA %s FROM %s",
+										  quote_identifier(nspname), old));
+				dm_exec_internal(psprintf("GRANT USAGE ON SCHEMA %s TO %s",
+										  quote_identifier(nspname), new));
+			}
+		}
+	}
+
+	values[0] = CStringGetTextDatum(setting);
+	rc = SPI_execute_with_args("DELETE FROM datamesh.setting WHERE name = $1",
+							   1, argtypes, values, NULL, false, 0);
+	if (rc != SPI_OK_DELETE)
+		elog(ERROR, "could not write datamesh.setting");
+	if (value != NULL)
+	{
+		values[1] = CStringGetTextDatum(value);
+		nulls[1] = ' ';
+		rc = SPI_execute_with_args("INSERT INTO datamesh.setting (name, value) VALUES ($1, $2)",
+								   2, argtypes, values, nulls, false, 0);
+		if (rc != SPI_OK_INSERT)
+			elog(ERROR, "could not write datamesh.setting");
+	}
+	SPI_finish();
+	PG_RETURN_VOID();
+}

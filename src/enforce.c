@@ -1,0 +1,869 @@
+/*-------------------------------------------------------------------------
+ *
+ * enforce.c
+ *		The event triggers that enforce the data mesh layout.
+ *
+ * Three event triggers, all created ENABLE ALWAYS by the install script:
+ *
+ * ddl_command_start: rules that must be judged before the command runs,
+ *		while the old names still exist (renaming or re-owning a domain's
+ *		schema, moving a product out of its schema).  Being a function of
+ *		this library, it also loads the library, and so registers the
+ *		"datamesh" label provider, before any SECURITY LABEL runs.
+ * ddl_command_end: every other rule, judged on the finished command from
+ *		the collected commands (object addresses, ALTER TABLE subcommands,
+ *		GRANT details) and the new pg_depend edges.  It also hands new
+ *		objects in domain schemas to the domain's owner role and adds the
+ *		metadata columns of raw tables.
+ * sql_drop: dropping a domain's schema, by DROP SCHEMA or DROP OWNED.
+ *
+ * A rule that fails raises an error, which rolls back the whole command.
+ * Nothing here runs when datamesh.enforce is off, for DDL that datamesh
+ * runs itself (see dm_exec_internal), or inside CREATE EXTENSION.
+ *
+ * Every trigger first asks the domain cache whether this database has any
+ * domain at all; DDL outside the mesh then costs one pg_depend walk of the
+ * changed object, which rule 2 needs (a view in schema public may not read
+ * a domain's private table either).
+ *
+ * IDENTIFICATION
+ *		src/enforce.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/dependency.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_namespace.h"
+#include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
+#include "commands/alter.h"
+#include "commands/event_trigger.h"
+#include "commands/tablecmds.h"
+#include "commands/typecmds.h"
+#include "executor/executor.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "tcop/deparse_utility.h"
+#include "tcop/utility.h"
+#include "utils/acl.h"
+#include "utils/aclchk_internal.h"
+#include "utils/builtins.h"
+#include "utils/formatting.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+
+#include "catalog.h"
+#include "datamesh.h"
+#include "depend.h"
+#include "enforce.h"
+
+PG_FUNCTION_INFO_V1(datamesh_ddl_command_start);
+PG_FUNCTION_INFO_V1(datamesh_ddl_command_end);
+PG_FUNCTION_INFO_V1(datamesh_sql_drop);
+
+static void for_each_event_row(Oid fn_oid,
+							   void (*fn) (TupleTableSlot *slot, void *arg),
+							   void *arg);
+static void check_command(CollectedCommand *cmd, const ObjectAddress *object,
+						  List **seen);
+static void check_grant(InternalGrant *istmt);
+static void check_default_privileges(AlterDefaultPrivilegesStmt *stmt);
+static void check_reading(const ObjectAddress *dependent, Oid dependent_schema,
+						  const ObjectAddress *referenced,
+						  Oid referenced_schema, void *arg);
+static void check_grantee(const DmDomain *domain, const char *objdesc,
+						  Oid grantee, const char *hint);
+static void ensure_owner(const ObjectAddress *object, const DmDomain *domain);
+static void check_raw_metadata(Oid relid, Oid nspid, bool creating);
+static void check_relation_acl(Oid relid, const DmDomain *domain);
+static void check_schema_managed(const char *nspname, const char *what);
+
+/*
+ * "view sales_raw.v": type and qualified identity, for messages.
+ */
+char *
+dm_describe_object(const ObjectAddress *object)
+{
+	return psprintf("%s %s",
+					getObjectTypeDescription(object, false),
+					getObjectIdentity(object, false));
+}
+
+/*
+ * Runs one of the event trigger support functions (which return a
+ * materialized set) and calls fn for each row.  Calling through fmgr
+ * instead of SPI keeps the DDL path short; pg_ddl_command values are
+ * pointers, valid until the trigger returns.
+ */
+static void
+for_each_event_row(Oid fn_oid, void (*fn) (TupleTableSlot *slot, void *arg),
+				   void *arg)
+{
+	FmgrInfo	flinfo;
+	LOCAL_FCINFO(fcinfo, 0);
+	ReturnSetInfo rsinfo;
+	TupleTableSlot *slot;
+
+	fmgr_info(fn_oid, &flinfo);
+	MemSet(&rsinfo, 0, sizeof(rsinfo));
+	rsinfo.type = T_ReturnSetInfo;
+	rsinfo.econtext = CreateStandaloneExprContext();
+	rsinfo.allowedModes = SFRM_Materialize;
+	rsinfo.returnMode = SFRM_Materialize;
+	InitFunctionCallInfoData(*fcinfo, &flinfo, 0, InvalidOid, NULL,
+							 (Node *) &rsinfo);
+	FunctionCallInvoke(fcinfo);
+
+	if (rsinfo.setResult != NULL)
+	{
+		slot = MakeSingleTupleTableSlot(rsinfo.setDesc, &TTSOpsMinimalTuple);
+		while (tuplestore_gettupleslot(rsinfo.setResult, true, false, slot))
+			fn(slot, arg);
+		ExecDropSingleTupleTableSlot(slot);
+		tuplestore_end(rsinfo.setResult);
+	}
+	FreeExprContext(rsinfo.econtext, true);
+}
+
+/* row callback: collects the pg_ddl_command of pg_event_trigger_ddl_commands */
+static void
+collect_command(TupleTableSlot *slot, void *arg)
+{
+	List	  **commands = (List **) arg;
+	bool		isnull;
+	Datum		value = slot_getattr(slot, 9, &isnull);
+
+	if (!isnull)
+		*commands = lappend(*commands, DatumGetPointer(value));
+}
+
+/* row callback: rule 6 for a row of pg_event_trigger_dropped_objects */
+static void
+check_dropped(TupleTableSlot *slot, void *arg)
+{
+	bool		isnull;
+	Datum		classid = slot_getattr(slot, 1, &isnull);
+	Datum		name;
+
+	if (isnull || DatumGetObjectId(classid) != NamespaceRelationId)
+		return;
+	name = slot_getattr(slot, 9, &isnull);
+	if (!isnull)
+		check_schema_managed(TextDatumGetCString(name), "drop");
+}
+
+/*
+ * Rule 6 at ddl_command_start: a domain's schemas keep their names and
+ * owner.  Also refuses moving a data product out of its schema (rule 1).
+ */
+Datum
+datamesh_ddl_command_start(PG_FUNCTION_ARGS)
+{
+	EventTriggerData *trigdata;
+	Node	   *parsetree;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		elog(ERROR, "not fired by event trigger manager");
+	trigdata = (EventTriggerData *) fcinfo->context;
+	parsetree = trigdata->parsetree;
+
+	if (!dm_enforcing())
+		PG_RETURN_VOID();
+
+	switch (nodeTag(parsetree))
+	{
+		case T_RenameStmt:
+			{
+				RenameStmt *stmt = (RenameStmt *) parsetree;
+
+				if (stmt->renameType == OBJECT_SCHEMA &&
+					dm_catalog_has_domains())
+					check_schema_managed(stmt->subname, "rename");
+				break;
+			}
+		case T_AlterOwnerStmt:
+			{
+				AlterOwnerStmt *stmt = (AlterOwnerStmt *) parsetree;
+
+				if (stmt->objectType == OBJECT_SCHEMA &&
+					dm_catalog_has_domains())
+					check_schema_managed(strVal(stmt->object), "change owner of");
+				break;
+			}
+		case T_AlterObjectSchemaStmt:
+			{
+				AlterObjectSchemaStmt *stmt = (AlterObjectSchemaStmt *) parsetree;
+				Oid			relid;
+				DmDomain	domain;
+				DmLayer		layer;
+
+				if (stmt->relation == NULL || !dm_catalog_has_domains())
+					break;
+				relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+				if (OidIsValid(relid) &&
+					dm_catalog_schema_domain(get_rel_namespace(relid),
+											 &domain, &layer) &&
+					layer == DM_LAYER_DATA_PRODUCTS)
+					ereport(ERROR,
+							(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+							 errmsg("cannot move \"%s\" out of data product schema \"%s\"",
+									get_rel_name(relid),
+									get_namespace_name(get_rel_namespace(relid))),
+							 errdetail("Rule 1: the data products of domain \"%s\" are made and removed only by datamesh.",
+									   domain.key),
+							 errhint("Use datamesh.unpublish_product() to withdraw a product.")));
+				break;
+			}
+		default:
+			break;
+	}
+	PG_RETURN_VOID();
+}
+
+/*
+ * Raises the rule 6 error if nspname is a schema of a domain.
+ */
+static void
+check_schema_managed(const char *nspname, const char *what)
+{
+	DmDomain	domain;
+	DmLayer		layer;
+
+	if (!dm_catalog_schema_name_domain(nspname, &domain, &layer))
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("cannot %s schema \"%s\" of domain \"%s\"",
+					what, nspname, domain.key),
+			 errdetail("Rule 6: the schemas of a domain are created, named, owned and dropped only by datamesh.create_domain() and datamesh.drop_domain()."),
+			 strcmp(what, "drop") == 0 ?
+			 errhint("Drop the objects in the schema, or the whole domain with datamesh.drop_domain('%s').",
+					 domain.key) :
+			 errhint("To hand the domain to another team, grant role \"%s\" to that team's role.",
+					 GetUserNameFromId(domain.owner, true) ?
+					 GetUserNameFromId(domain.owner, true) : "?")));
+}
+
+/*
+ * The main rule check, after every DDL command.
+ */
+Datum
+datamesh_ddl_command_end(PG_FUNCTION_ARGS)
+{
+	MemoryContext cxt;
+	MemoryContext old;
+	List	   *commands;
+	List	   *seen = NIL;
+	ListCell   *lc;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		elog(ERROR, "not fired by event trigger manager");
+	if (!dm_enforcing() || !dm_catalog_has_domains())
+		PG_RETURN_VOID();
+
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "datamesh ddl_command_end",
+								ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(cxt);
+
+	commands = NIL;
+	for_each_event_row(F_PG_EVENT_TRIGGER_DDL_COMMANDS, collect_command,
+					   &commands);
+	foreach(lc, commands)
+	{
+		CollectedCommand *cmd = (CollectedCommand *) lfirst(lc);
+		ObjectAddress object;
+
+		if (cmd->in_extension)
+			continue;
+		switch (cmd->type)
+		{
+			case SCT_Simple:
+				check_command(cmd, &cmd->d.simple.address, &seen);
+				break;
+			case SCT_AlterTable:
+				ObjectAddressSet(object, cmd->d.alterTable.classId,
+								 cmd->d.alterTable.objectId);
+				check_command(cmd, &object, &seen);
+				break;
+			case SCT_Grant:
+				check_grant(cmd->d.grant.istmt);
+				break;
+			case SCT_AlterDefaultPrivileges:
+				check_default_privileges((AlterDefaultPrivilegesStmt *) cmd->parsetree);
+				break;
+			case SCT_AlterOpFamily:
+				check_command(cmd, &cmd->d.opfam.address, &seen);
+				break;
+			case SCT_CreateOpClass:
+				check_command(cmd, &cmd->d.createopc.address, &seen);
+				break;
+			case SCT_AlterTSConfig:
+				check_command(cmd, &cmd->d.atscfg.address, &seen);
+				break;
+		}
+	}
+
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(cxt);
+	PG_RETURN_VOID();
+}
+
+/* May this command touch an object in a data_products schema? */
+static bool
+allowed_in_products(Node *parsetree)
+{
+	switch (nodeTag(parsetree))
+	{
+		case T_CommentStmt:
+		case T_SecLabelStmt:
+		case T_GrantStmt:
+		case T_RefreshMatViewStmt:
+		case T_IndexStmt:
+			return true;
+		default:
+			return false;
+	}
+}
+
+/* Does this command change an owner explicitly? */
+static bool
+is_owner_change(Node *parsetree)
+{
+	ListCell   *lc;
+
+	if (IsA(parsetree, AlterOwnerStmt))
+		return true;
+	if (!IsA(parsetree, AlterTableStmt))
+		return false;
+	foreach(lc, ((AlterTableStmt *) parsetree)->cmds)
+	{
+		AlterTableCmd *atc = lfirst_node(AlterTableCmd, lc);
+
+		if (atc->subtype == AT_ChangeOwner)
+			return true;
+	}
+	return false;
+}
+
+/* Does this command bring a relation into its schema (create or move)? */
+static bool
+brings_relation(Node *parsetree)
+{
+	return IsA(parsetree, CreateStmt) ||
+		IsA(parsetree, CreateTableAsStmt) ||
+		IsA(parsetree, ViewStmt) ||
+		IsA(parsetree, CreateSeqStmt) ||
+		IsA(parsetree, CreateForeignTableStmt) ||
+		IsA(parsetree, AlterObjectSchemaStmt);
+}
+
+static bool
+object_exists(const ObjectAddress *object)
+{
+	if (!OidIsValid(object->objectId))
+		return false;
+	if (object->classId == RelationRelationId)
+		return SearchSysCacheExists1(RELOID, ObjectIdGetDatum(object->objectId));
+	return true;
+}
+
+static bool
+seen_before(List **seen, const ObjectAddress *object)
+{
+	ListCell   *lc;
+	ObjectAddress *copy;
+
+	foreach(lc, *seen)
+	{
+		ObjectAddress *o = lfirst(lc);
+
+		if (o->classId == object->classId && o->objectId == object->objectId)
+			return true;
+	}
+	copy = palloc(sizeof(ObjectAddress));
+	*copy = *object;
+	copy->objectSubId = 0;
+	*seen = lappend(*seen, copy);
+	return false;
+}
+
+/*
+ * Judges one collected command on one object: rule 1, ownership, raw
+ * metadata, rule 4 for new relations, rules 2 and 3 on its dependencies.
+ */
+static void
+check_command(CollectedCommand *cmd, const ObjectAddress *object, List **seen)
+{
+	ObjectAddress whole;
+	Oid			nspid;
+	DmDomain	domain;
+	DmLayer		layer;
+	bool		in_mesh;
+
+	if (!object_exists(object))
+		return;
+	whole = *object;
+	whole.objectSubId = 0;
+	nspid = dm_object_schema(&whole);
+	in_mesh = dm_catalog_schema_domain(nspid, &domain, &layer);
+
+	if (in_mesh)
+	{
+		/* rule 1: data_products holds only what publish_product made */
+		if (layer == DM_LAYER_DATA_PRODUCTS &&
+			!allowed_in_products(cmd->parsetree))
+		{
+			char	   *tag = asc_tolower(CreateCommandName(cmd->parsetree),
+										  strlen(CreateCommandName(cmd->parsetree)));
+
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("cannot %s in data product schema \"%s\"",
+							tag, get_namespace_name(nspid)),
+					 errdetail("Rule 1: schema \"%s\" holds only the views that datamesh.publish_product() generates; %s was not made by it.",
+							   get_namespace_name(nspid),
+							   dm_describe_object(&whole)),
+					 errhint("Build the object in a private layer of domain \"%s\" (for example schema \"%s\") and publish it with datamesh.publish_product().",
+							 domain.key,
+							 dm_schema_name(domain.key, DM_LAYER_INFORMATION_OBJECTS))));
+		}
+
+		if (whole.classId == RelationRelationId &&
+			(layer == DM_LAYER_RAW || layer == DM_LAYER_RAW_EXTERNAL))
+			check_raw_metadata(whole.objectId, nspid,
+							   brings_relation(cmd->parsetree));
+
+		if (is_owner_change(cmd->parsetree))
+		{
+			/* an explicit owner change must name the domain's owner */
+			HeapTuple	tuple;
+			AttrNumber	attnum = get_object_attnum_owner(whole.classId);
+
+			if (attnum != InvalidAttrNumber)
+			{
+				Relation	catalog = table_open(whole.classId, AccessShareLock);
+				bool		isnull;
+				Datum		owner;
+
+				tuple = get_catalog_object_by_oid(catalog,
+												  get_object_attnum_oid(whole.classId),
+												  whole.objectId);
+				owner = HeapTupleIsValid(tuple) ?
+					heap_getattr(tuple, attnum, RelationGetDescr(catalog), &isnull) :
+					ObjectIdGetDatum(domain.owner);
+				table_close(catalog, AccessShareLock);
+				if (DatumGetObjectId(owner) != domain.owner)
+					ereport(ERROR,
+							(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+							 errmsg("cannot change owner of %s in domain \"%s\"",
+									dm_describe_object(&whole), domain.key),
+							 errdetail("Role \"%s\" owns every object in the schemas of domain \"%s\", so that every member of the team can change it.",
+									   GetUserNameFromId(domain.owner, false),
+									   domain.key),
+							 errhint("Grant role \"%s\" to the role that should work on the object instead.",
+									 GetUserNameFromId(domain.owner, false))));
+			}
+		}
+		else
+			ensure_owner(&whole, &domain);
+
+		if (whole.classId == RelationRelationId &&
+			dm_layer_is_private(layer) && brings_relation(cmd->parsetree))
+			check_relation_acl(whole.objectId, &domain);
+	}
+
+	/* rules 2 and 3, once per object */
+	if (seen_before(seen, &whole))
+		return;
+	dm_depend_references(&whole, check_reading, NULL);
+	if (IsA(cmd->parsetree, AlterObjectSchemaStmt) && in_mesh)
+		dm_depend_dependents(&whole, check_reading, NULL);
+}
+
+/*
+ * Rules 2 and 3 for one dependency edge.
+ */
+static void
+check_reading(const ObjectAddress *dependent, Oid dependent_schema,
+			  const ObjectAddress *referenced, Oid referenced_schema,
+			  void *arg)
+{
+	DmDomain	ref_domain;
+	DmDomain	dep_domain;
+	DmLayer		ref_layer;
+	DmLayer		dep_layer;
+
+	if (!dm_catalog_schema_domain(referenced_schema, &ref_domain, &ref_layer))
+		return;
+
+	if (ref_layer == DM_LAYER_QUERIES)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("cannot make %s depend on saved query %s",
+						dm_describe_object(dependent),
+						dm_describe_object(referenced)),
+				 errdetail("Rule 3: nothing may depend on objects in a queries schema (\"%s\"), not even within domain \"%s\".",
+						   get_namespace_name(referenced_schema), ref_domain.key),
+				 errhint("Move what others need into schema \"%s\" or \"%s\".",
+						 dm_schema_name(ref_domain.key, DM_LAYER_INTERMEDIATES),
+						 dm_schema_name(ref_domain.key, DM_LAYER_INFORMATION_OBJECTS))));
+
+	if (!dm_layer_is_private(ref_layer))
+		return;
+	if (dm_catalog_schema_domain(dependent_schema, &dep_domain, &dep_layer) &&
+		strcmp(dep_domain.key, ref_domain.key) == 0)
+		return;
+
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("cannot make %s depend on private %s of domain \"%s\"",
+					dm_describe_object(dependent),
+					dm_describe_object(referenced), ref_domain.key),
+			 errdetail("Rule 2: only the objects of domain \"%s\" may depend on its private layer \"%s\"; other domains read its data products.",
+					   ref_domain.key, get_namespace_name(referenced_schema)),
+			 errhint("Read from a view in schema \"%s\" instead, or ask the owners of domain \"%s\" to publish one with datamesh.publish_product().",
+					 dm_schema_name(ref_domain.key, DM_LAYER_DATA_PRODUCTS),
+					 ref_domain.key)));
+}
+
+/*
+ * Rule 4: a private object is granted only to members of the domain's
+ * owner role.
+ */
+static void
+check_grantee(const DmDomain *domain, const char *objdesc, Oid grantee,
+			  const char *hint)
+{
+	const char *rolename;
+
+	if (grantee != ACL_ID_PUBLIC && is_member_of_role(grantee, domain->owner))
+		return;
+	rolename = grantee == ACL_ID_PUBLIC ? "PUBLIC" :
+		GetUserNameFromId(grantee, false);
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("cannot grant privileges on private %s to role \"%s\"",
+					objdesc, rolename),
+			 errdetail("Rule 4: the private objects of domain \"%s\" are granted only to members of its owner role \"%s\", and \"%s\" is not one.",
+					   domain->key, GetUserNameFromId(domain->owner, false),
+					   rolename),
+			 errhint("%s", hint)));
+}
+
+#define RULE4_HINT "Publish the data with datamesh.publish_product(); other teams read the data product."
+
+static void
+check_grant(InternalGrant *istmt)
+{
+	ListCell   *lc;
+	Oid			classid;
+
+	if (!istmt->is_grant)
+		return;
+	switch (istmt->objtype)
+	{
+		case OBJECT_TABLE:
+		case OBJECT_SEQUENCE:
+			classid = RelationRelationId;
+			break;
+		case OBJECT_FUNCTION:
+		case OBJECT_PROCEDURE:
+		case OBJECT_ROUTINE:
+			classid = ProcedureRelationId;
+			break;
+		case OBJECT_TYPE:
+		case OBJECT_DOMAIN:
+			classid = TypeRelationId;
+			break;
+		case OBJECT_SCHEMA:
+			classid = NamespaceRelationId;
+			break;
+		default:
+			return;
+	}
+	foreach(lc, istmt->objects)
+	{
+		ObjectAddress object;
+		DmDomain	domain;
+		DmLayer		layer;
+		ListCell   *lc2;
+
+		ObjectAddressSet(object, classid, lfirst_oid(lc));
+		if (!dm_catalog_schema_domain(dm_object_schema(&object), &domain, &layer) ||
+			!dm_layer_is_private(layer))
+			continue;
+		foreach(lc2, istmt->grantees)
+			check_grantee(&domain, dm_describe_object(&object),
+						  lfirst_oid(lc2), RULE4_HINT);
+	}
+}
+
+/*
+ * Rule 4 for ALTER DEFAULT PRIVILEGES IN SCHEMA private GRANT ...
+ */
+static void
+check_default_privileges(AlterDefaultPrivilegesStmt *stmt)
+{
+	ListCell   *lc;
+
+	if (!stmt->action->is_grant)
+		return;
+	foreach(lc, stmt->options)
+	{
+		DefElem    *opt = lfirst_node(DefElem, lc);
+		ListCell   *lc2;
+
+		if (strcmp(opt->defname, "schemas") != 0)
+			continue;
+		foreach(lc2, (List *) opt->arg)
+		{
+			char	   *nspname = strVal(lfirst(lc2));
+			DmDomain	domain;
+			DmLayer		layer;
+			ListCell   *lc3;
+			char	   *desc;
+
+			if (!dm_catalog_schema_name_domain(nspname, &domain, &layer) ||
+				!dm_layer_is_private(layer))
+				continue;
+			desc = psprintf("objects in schema %s",
+							quote_identifier(nspname));
+			foreach(lc3, stmt->action->grantees)
+			{
+				RoleSpec   *spec = lfirst(lc3);
+				Oid			grantee = spec->roletype == ROLESPEC_PUBLIC ?
+					ACL_ID_PUBLIC : get_rolespec_oid(spec, false);
+
+				check_grantee(&domain, desc, grantee, RULE4_HINT);
+			}
+		}
+	}
+}
+
+/*
+ * Rule 4 for a relation that arrives in a private schema already carrying
+ * grants (from default privileges, or moved in with its grants).
+ */
+static void
+check_relation_acl(Oid relid, const DmDomain *domain)
+{
+	HeapTuple	tuple;
+	Datum		datum;
+	bool		isnull;
+	Acl		   *acl;
+	AclItem    *items;
+	int			i;
+	ObjectAddress object;
+
+	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tuple))
+		return;
+	datum = SysCacheGetAttr(RELOID, tuple, Anum_pg_class_relacl, &isnull);
+	if (isnull)
+	{
+		ReleaseSysCache(tuple);
+		return;
+	}
+	acl = DatumGetAclPCopy(datum);
+	ReleaseSysCache(tuple);
+
+	ObjectAddressSet(object, RelationRelationId, relid);
+	items = ACL_DAT(acl);
+	for (i = 0; i < ACL_NUM(acl); i++)
+		check_grantee(domain, dm_describe_object(&object), items[i].ai_grantee,
+					  "Revoke the privileges from the relation before moving it, or drop the default privileges (ALTER DEFAULT PRIVILEGES ... REVOKE) that grant new objects to roles outside the domain.");
+}
+
+/*
+ * Hands an object in a domain schema to the domain's owner role, in the
+ * same statement, so that every member can change it.  Parts of other
+ * objects (indexes, owned sequences, row and array types) follow their
+ * owner and are left alone.
+ */
+static void
+ensure_owner(const ObjectAddress *object, const DmDomain *domain)
+{
+	AttrNumber	attnum;
+
+	if (!OidIsValid(domain->owner))
+		return;
+
+	if (object->classId == RelationRelationId)
+	{
+		HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(object->objectId));
+		Form_pg_class form;
+		Oid			owner;
+		char		relkind;
+		Oid			tableId;
+		int32		colId;
+
+		if (!HeapTupleIsValid(tuple))
+			return;
+		form = (Form_pg_class) GETSTRUCT(tuple);
+		owner = form->relowner;
+		relkind = form->relkind;
+		ReleaseSysCache(tuple);
+		if (owner == domain->owner ||
+			relkind == RELKIND_INDEX || relkind == RELKIND_PARTITIONED_INDEX ||
+			relkind == RELKIND_TOASTVALUE)
+			return;
+		if (relkind == RELKIND_SEQUENCE &&
+			(sequenceIsOwned(object->objectId, DEPENDENCY_AUTO, &tableId, &colId) ||
+			 sequenceIsOwned(object->objectId, DEPENDENCY_INTERNAL, &tableId, &colId)))
+			return;
+		ATExecChangeOwner(object->objectId, domain->owner, false,
+						  AccessExclusiveLock);
+	}
+	else if (object->classId == TypeRelationId)
+	{
+		HeapTuple	tuple = SearchSysCache1(TYPEOID, ObjectIdGetDatum(object->objectId));
+		Form_pg_type form;
+		bool		skip;
+
+		if (!HeapTupleIsValid(tuple))
+			return;
+		form = (Form_pg_type) GETSTRUCT(tuple);
+		skip = form->typowner == domain->owner ||
+			IsTrueArrayType(form) ||
+			form->typtype == TYPTYPE_MULTIRANGE ||
+			(form->typtype == TYPTYPE_COMPOSITE &&
+			 get_rel_relkind(form->typrelid) != RELKIND_COMPOSITE_TYPE);
+		ReleaseSysCache(tuple);
+		if (skip)
+			return;
+		AlterTypeOwner_oid(object->objectId, domain->owner, true);
+	}
+	else if (object->classId != NamespaceRelationId &&
+			 is_objectclass_supported(object->classId) &&
+			 (attnum = get_object_attnum_owner(object->classId)) != InvalidAttrNumber)
+	{
+		Relation	catalog = table_open(object->classId, RowExclusiveLock);
+		HeapTuple	tuple = get_catalog_object_by_oid(catalog,
+													  get_object_attnum_oid(object->classId),
+													  object->objectId);
+		bool		isnull;
+
+		if (HeapTupleIsValid(tuple) &&
+			DatumGetObjectId(heap_getattr(tuple, attnum,
+										  RelationGetDescr(catalog),
+										  &isnull)) != domain->owner)
+			AlterObjectOwner_internal(catalog, object->objectId, domain->owner);
+		table_close(catalog, RowExclusiveLock);
+	}
+	else
+		return;
+	CommandCounterIncrement();
+}
+
+/* the metadata columns and their types */
+static const struct
+{
+	const char *name;
+	Oid			type;
+}			raw_columns[] =
+{
+	{DM_COL_ADDED_AT, TIMESTAMPTZOID},
+	{DM_COL_TYPE, TEXTOID},
+	{DM_COL_SOURCE_SYSTEM, TEXTOID}
+};
+
+/*
+ * A table in raw or raw_external carries the metadata columns: added by
+ * datamesh when it is created or moved there (setting raw_metadata =
+ * 'add'), otherwise required.  Partitions inherit them from their parent;
+ * foreign tables mirror a remote table and are left alone.
+ */
+static void
+check_raw_metadata(Oid relid, Oid nspid, bool creating)
+{
+	char		relkind = get_rel_relkind(relid);
+	const char *missing = NULL;
+	char	   *mode;
+	int			i;
+
+	if ((relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE) ||
+		get_rel_relispartition(relid))
+		return;
+
+	for (i = 0; i < lengthof(raw_columns); i++)
+	{
+		AttrNumber	attnum = get_attnum(relid, raw_columns[i].name);
+
+		if (attnum == InvalidAttrNumber)
+		{
+			if (missing == NULL)
+				missing = raw_columns[i].name;
+			continue;
+		}
+		if (get_atttype(relid, attnum) != raw_columns[i].type)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+					 errmsg("column \"%s\" of table \"%s\" in raw schema \"%s\" must have type %s",
+							raw_columns[i].name, get_rel_name(relid),
+							get_namespace_name(nspid),
+							format_type_be(raw_columns[i].type)),
+					 errdetail("The metadata columns of a raw table are _added_at timestamptz NOT NULL DEFAULT now(), _type text and _source_system text."),
+					 errhint("Rename the column of your own, or give it the type the mesh expects.")));
+	}
+	if (missing == NULL)
+		return;
+
+	mode = dm_setting("raw_metadata");
+	if (creating && mode != NULL && strcmp(mode, "add") == 0)
+	{
+		char	   *sql;
+
+		sql = psprintf("ALTER TABLE %s"
+					   " ADD COLUMN IF NOT EXISTS " DM_COL_ADDED_AT
+					   " pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),"
+					   " ADD COLUMN IF NOT EXISTS " DM_COL_TYPE " pg_catalog.text,"
+					   " ADD COLUMN IF NOT EXISTS " DM_COL_SOURCE_SYSTEM " pg_catalog.text",
+					   quote_qualified_identifier(get_namespace_name(nspid),
+												  get_rel_name(relid)));
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		dm_exec_internal(sql);
+		SPI_finish();
+		return;
+	}
+
+	if (creating)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+				 errmsg("table \"%s\" in raw schema \"%s\" has no column \"%s\"",
+						get_rel_name(relid), get_namespace_name(nspid), missing),
+				 errdetail("Setting raw_metadata is \"require\": every table in the raw and raw_external layers has the metadata columns _added_at timestamptz NOT NULL DEFAULT now(), _type text and _source_system text."),
+				 errhint("Add the metadata columns to the table definition.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+			 errmsg("table \"%s\" in raw schema \"%s\" must keep column \"%s\"",
+					get_rel_name(relid), get_namespace_name(nspid), missing),
+			 errdetail("Every table in the raw and raw_external layers keeps the metadata columns _added_at, _type and _source_system."),
+			 errhint("Keep the metadata columns, or move the table to another layer if it does not hold raw data.")));
+}
+
+/*
+ * Rule 6 for drops: DROP SCHEMA, DROP OWNED and cascades.
+ */
+Datum
+datamesh_sql_drop(PG_FUNCTION_ARGS)
+{
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		elog(ERROR, "not fired by event trigger manager");
+	if (!dm_enforcing() || !dm_catalog_has_domains())
+		PG_RETURN_VOID();
+
+	for_each_event_row(F_PG_EVENT_TRIGGER_DROPPED_OBJECTS, check_dropped, NULL);
+	PG_RETURN_VOID();
+}
