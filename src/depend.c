@@ -28,6 +28,7 @@
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/dependency.h"
+#include "catalog/index.h"
 #include "catalog/indexing.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_depend.h"
@@ -38,6 +39,14 @@
 #include "depend.h"
 
 static bool owning_relation(const ObjectAddress *object, Oid *relid);
+
+/* Does this class of object carry a schema of its own? */
+static inline bool
+has_own_schema(Oid classid)
+{
+	return is_objectclass_supported(classid) &&
+		get_object_attnum_namespace(classid) != InvalidAttrNumber;
+}
 
 /*
  * Opens a scan of pg_depend by depender (by_reference = false) or by
@@ -115,9 +124,7 @@ dm_object_schema(const ObjectAddress *object)
 		default:
 			break;
 	}
-	if (!is_objectclass_supported(object->classId))
-		return InvalidOid;
-	if (get_object_attnum_namespace(object->classId) != InvalidAttrNumber)
+	if (has_own_schema(object->classId))
 		return get_object_namespace(object);
 	if (owning_relation(object, &relid))
 		return get_rel_namespace(relid);
@@ -200,6 +207,11 @@ dm_depend_references(const ObjectAddress *object,
 			ref.classId = dep->refclassid;
 			ref.objectId = dep->refobjid;
 			ref.objectSubId = 0;
+			/* a foreign key reads a table through its index: name the table */
+			if (ref.classId == RelationRelationId &&
+				(get_rel_relkind(ref.objectId) == RELKIND_INDEX ||
+				 get_rel_relkind(ref.objectId) == RELKIND_PARTITIONED_INDEX))
+				ref.objectId = IndexGetRelation(ref.objectId, false);
 			ref_schema = dm_object_schema(&ref);
 			if (OidIsValid(ref_schema) && ref_schema != object_schema)
 				callback(object, object_schema, &ref, ref_schema, arg);
@@ -237,7 +249,7 @@ dm_depend_dependents(const ObjectAddress *object,
 		dependent.objectSubId = 0;
 		/* report a part (a view's rule) as the relation it belongs to */
 		if (dependent.classId != RelationRelationId &&
-			get_object_attnum_namespace(dependent.classId) == InvalidAttrNumber &&
+			!has_own_schema(dependent.classId) &&
 			owning_relation(&dependent, &relid))
 		{
 			dependent.classId = RelationRelationId;

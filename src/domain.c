@@ -49,6 +49,7 @@ typedef struct DependentsState
 	Oid			schemas[DM_LAYER_COUNT];	/* the domain's schemas */
 	StringInfoData list;		/* the first few, one per line */
 	int			count;			/* all of them */
+	List	   *seen;			/* dependents counted, as ObjectAddress */
 } DependentsState;
 
 static const char *layer_comments[DM_LAYER_COUNT] = {
@@ -285,10 +286,23 @@ collect_dependent(const ObjectAddress *dependent, Oid dependent_schema,
 {
 	DependentsState *state = (DependentsState *) arg;
 	int			i;
+	ListCell   *lc;
+	ObjectAddress *copy;
 
 	for (i = 0; i < DM_LAYER_COUNT; i++)
 		if (state->schemas[i] == dependent_schema)
 			return;
+	/* a view reads each column separately: count it once */
+	foreach(lc, state->seen)
+	{
+		ObjectAddress *o = lfirst(lc);
+
+		if (o->classId == dependent->classId && o->objectId == dependent->objectId)
+			return;
+	}
+	copy = palloc(sizeof(ObjectAddress));
+	*copy = *dependent;
+	state->seen = lappend(state->seen, copy);
 	if (state->count < MAX_DEPENDENTS_SHOWN)
 		appendStringInfo(&state->list, "\n%s depends on %s",
 						 dm_describe_object(dependent),
@@ -349,8 +363,9 @@ datamesh_drop_domain(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
 					 errmsg("cannot drop domain \"%s\" because objects outside it depend on it",
 							key),
-					 errdetail("%d objects outside the domain depend on it:%s%s",
-							   state.count, state.list.data,
+					 errdetail_plural("%d object outside the domain depends on it:%s%s",
+									  "%d objects outside the domain depend on it:%s%s",
+									  state.count, state.count, state.list.data,
 							   state.count > MAX_DEPENDENTS_SHOWN ? "\n..." : ""),
 					 errhint("Drop or change those objects first, or call datamesh.drop_domain('%s', force => true) to drop them too.",
 							 key)));
