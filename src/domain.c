@@ -106,6 +106,8 @@ check_key_part(const char *what, const char *value, bool required)
 				 errmsg("invalid domain %s \"%s\"", what, value),
 				 errdetail("A domain %s starts with a lower-case letter and contains only lower-case letters, digits and underscores.",
 						   what),
+				 strcmp(what, "stage") == 0 ? errhint("For example 'dev' or 'prod'.") :
+				 strcmp(what, "organization") == 0 ? errhint("For example 'acme'.") :
 				 errhint("For example 'sales' or 'web_shop'.")));
 }
 

@@ -85,7 +85,8 @@ static void check_grantee(const DmDomain *domain, const char *objdesc,
 						  Oid grantee, const char *hint);
 static void ensure_owner(const ObjectAddress *object, const DmDomain *domain);
 static void check_raw_metadata(Oid relid, Oid nspid, bool creating);
-static void check_relation_acl(Oid relid, const DmDomain *domain);
+static void check_relation_acl(Oid relid, const DmDomain *domain,
+							   bool moved);
 static void check_schema_managed(const char *nspname, const char *what);
 
 /*
@@ -249,6 +250,8 @@ check_schema_managed(const char *nspname, const char *what)
 			 strcmp(what, "drop") == 0 ?
 			 errhint("Drop the objects in the schema, or the whole domain with datamesh.drop_domain('%s').",
 					 domain.key) :
+			 strcmp(what, "rename") == 0 ?
+			 errhint("A domain's schemas keep the names that datamesh.create_domain() gave them.") :
 			 errhint("To hand the domain to another team, grant role \"%s\" to that team's role.",
 					 GetUserNameFromId(domain.owner, true) ?
 					 GetUserNameFromId(domain.owner, true) : "?")));
@@ -479,7 +482,8 @@ check_command(CollectedCommand *cmd, const ObjectAddress *object, List **seen)
 
 		if (whole.classId == RelationRelationId &&
 			dm_layer_is_private(layer) && brings_relation(cmd->parsetree))
-			check_relation_acl(whole.objectId, &domain);
+			check_relation_acl(whole.objectId, &domain,
+							   IsA(cmd->parsetree, AlterObjectSchemaStmt));
 	}
 
 	/* rules 2 and 3, once per object */
@@ -655,7 +659,7 @@ check_default_privileges(AlterDefaultPrivilegesStmt *stmt)
  * grants (from default privileges, or moved in with its grants).
  */
 static void
-check_relation_acl(Oid relid, const DmDomain *domain)
+check_relation_acl(Oid relid, const DmDomain *domain, bool moved)
 {
 	HeapTuple	tuple;
 	Datum		datum;
@@ -681,7 +685,9 @@ check_relation_acl(Oid relid, const DmDomain *domain)
 	items = ACL_DAT(acl);
 	for (i = 0; i < ACL_NUM(acl); i++)
 		check_grantee(domain, dm_describe_object(&object), items[i].ai_grantee,
-					  "Revoke the privileges from the relation before moving it, or drop the default privileges (ALTER DEFAULT PRIVILEGES ... REVOKE) that grant new objects to roles outside the domain.");
+					  moved ?
+					  "Revoke those privileges before moving the relation into the domain." :
+					  "The grant comes from default privileges: revoke them (ALTER DEFAULT PRIVILEGES ... REVOKE) or limit them to schemas outside the domain.");
 }
 
 /*
