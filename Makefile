@@ -22,8 +22,8 @@ REGRESS_OPTS = --inputdir=. --load-extension=plpgsql
 ISOLATION = create_domain_race
 ISOLATION_OPTS = --inputdir=test
 
-# TAP tests (run as a non-root user: initdb refuses root)
-TAP_TESTS = 1
+# TAP tests live in test/t and run with "make tap" as a non-root user
+# (initdb refuses root); not part of installcheck
 PROVE_TESTS = test/t/*.pl
 
 EXTRA_CLEAN = output_iso tmp_check test/bench/out

@@ -1,0 +1,125 @@
+# pg_dump of a database with domains restores into a new database without
+# errors, in plain and custom format, with an equal catalog and with
+# enforcement active.
+use strict;
+use warnings;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $node = PostgreSQL::Test::Cluster->new('main');
+$node->init;
+$node->start;
+
+$node->safe_psql('postgres', q{
+	CREATE ROLE sales_team;
+	CREATE ROLE hr_team;
+	CREATE ROLE consumers;
+	CREATE DATABASE mesh;
+	CREATE DATABASE mesh_plain;
+	CREATE DATABASE mesh_custom;
+});
+
+$node->safe_psql('mesh', q{
+	CREATE EXTENSION datamesh;
+	SELECT datamesh.configure('consumer_role', 'consumers');
+	SELECT datamesh.create_domain('sales', 'sales_team', description => 'Web shop sales');
+	SELECT datamesh.create_domain('hr', 'hr_team', stage => 'prod', organization => 'acme');
+	CREATE TABLE sales_raw.orders (id int PRIMARY KEY, email text);
+	INSERT INTO sales_raw.orders (id, email) VALUES (1, 'ann@example.com');
+	SECURITY LABEL FOR datamesh ON COLUMN sales_raw.orders.email IS 'pii:email';
+	CREATE TABLE sales_raw.payments (id int, paid_on date) PARTITION BY RANGE (paid_on);
+	CREATE TABLE sales_raw.payments_2022 PARTITION OF sales_raw.payments
+		FOR VALUES FROM ('2022-01-01') TO ('2023-01-01');
+	CREATE VIEW sales_intermediates.order_ids AS SELECT id FROM sales_raw.orders;
+	CREATE FUNCTION sales_intermediates.order_total() RETURNS bigint LANGUAGE sql
+		BEGIN ATOMIC SELECT count(*) FROM sales_raw.orders; END;
+	SET datamesh.enforce = off;
+	CREATE VIEW sales_data_products.orders WITH (security_barrier) AS
+		SELECT id FROM sales_intermediates.order_ids;
+	ALTER VIEW sales_data_products.orders OWNER TO sales_team;
+	GRANT SELECT ON sales_data_products.orders TO consumers;
+	RESET datamesh.enforce;
+	CREATE VIEW acme_hr_prod_intermediates.order_count AS
+		SELECT count(*) FROM sales_data_products.orders;
+	-- set last, so that a restore meets raw tables before the setting
+	SELECT datamesh.configure('raw_metadata', 'require');
+});
+
+my %queries = (
+	domains => q{SELECT domain, owner, organization, name, stage, description, created_at
+				 FROM datamesh.domains ORDER BY 1},
+	settings => q{SELECT setting, value FROM datamesh.settings ORDER BY 1},
+	schemas => q{SELECT nspname, nspowner::regrole, nspacl, obj_description(oid, 'pg_namespace')
+				 FROM pg_namespace WHERE nspname ~ '^(sales|acme)_' ORDER BY 1},
+	relations => q{SELECT oid::regclass::text, relkind, relowner::regrole, relacl
+				   FROM pg_class WHERE relnamespace::regnamespace::text ~ '^(sales|acme)_'
+				   ORDER BY 1},
+	columns => q{SELECT attrelid::regclass::text, attname, format_type(atttypid, atttypmod), attnotnull
+				 FROM pg_attribute WHERE attrelid::regclass::text ~ '^sales_raw\.' AND attnum > 0
+				 AND NOT attisdropped ORDER BY 1, attnum},
+	labels => q{SELECT objoid::regclass, objsubid, label FROM pg_seclabel
+				WHERE provider = 'datamesh' ORDER BY 1, 2},
+	data => q{SELECT id, email, _added_at IS NOT NULL FROM sales_raw.orders ORDER BY 1},
+	triggers => q{SELECT evtname, evtenabled FROM pg_event_trigger ORDER BY 1},
+);
+
+my %before;
+$before{$_} = $node->safe_psql('mesh', $queries{$_}) for keys %queries;
+like($before{domains}, qr/acme_hr_prod/, 'source mesh has its domains');
+
+my $dir = PostgreSQL::Test::Utils::tempdir;
+my $plain = "$dir/mesh.sql";
+my $custom = "$dir/mesh.dump";
+$node->command_ok([ 'pg_dump', '-d', $node->connstr('mesh'), '-f', $plain ],
+	'pg_dump, plain format');
+$node->command_ok([ 'pg_dump', '-Fc', '-d', $node->connstr('mesh'), '-f', $custom ],
+	'pg_dump, custom format');
+
+# restore with psql: no error at all
+my ($stdout, $stderr);
+my $rc = $node->psql('mesh_plain', undef,
+	extra_params => [ '-v', 'ON_ERROR_STOP=1', '-f', $plain ],
+	stdout => \$stdout, stderr => \$stderr);
+is($rc, 0, 'plain dump restores with psql');
+unlike($stderr, qr/ERROR/, 'plain restore prints no error');
+
+$node->command_ok([ 'pg_restore', '--exit-on-error', '-d', $node->connstr('mesh_custom'), $custom ],
+	'custom dump restores with pg_restore');
+
+foreach my $db ('mesh_plain', 'mesh_custom')
+{
+	foreach my $name (sort keys %queries)
+	{
+		is($node->safe_psql($db, $queries{$name}), $before{$name},
+			"$db: $name equal to the source");
+	}
+
+	# enforcement is active in the restored database, in a fresh session
+	my ($ret, $out, $err) = $node->psql($db,
+		'CREATE VIEW public.leak AS SELECT * FROM sales_raw.orders');
+	isnt($ret, 0, "$db: rule 2 still refuses reading a private table");
+	like($err, qr/cannot make view public\.leak depend on private table sales_raw\.orders of domain "sales"/,
+		"$db: rule 2 error text");
+
+	($ret, $out, $err) = $node->psql($db, 'CREATE TABLE sales_raw.bare (id int)');
+	like($err, qr/has no column "_added_at"/, "$db: raw_metadata 'require' restored and enforced");
+
+	($ret, $out, $err) = $node->psql($db, 'DROP SCHEMA sales_queries');
+	like($err, qr/cannot drop schema "sales_queries" of domain "sales"/, "$db: rule 6 enforced");
+
+	($ret, $out, $err) = $node->psql($db,
+		q{SECURITY LABEL FOR datamesh ON COLUMN sales_raw.orders.email IS 'pii:nonsense'});
+	like($err, qr/invalid datamesh security label/, "$db: label provider active in a fresh session");
+
+	# the mesh keeps working: a new domain and a new raw table
+	$node->safe_psql($db, q{SELECT datamesh.create_domain('billing', 'sales_team')});
+	is($node->safe_psql($db, q{SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'billing\_%'}),
+		'6', "$db: create_domain works after restore");
+	$node->safe_psql($db, q{SELECT datamesh.drop_domain('sales', force => true)});
+	is($node->safe_psql($db, q{SELECT to_regclass('acme_hr_prod_intermediates.order_count') IS NULL}),
+		't', "$db: drop_domain with force works after restore");
+}
+
+$node->stop;
+done_testing();
