@@ -55,20 +55,17 @@ SET search_path = pg_catalog, pg_temp;
 CREATE FUNCTION datamesh.ddl_command_start()
 RETURNS event_trigger
 AS 'MODULE_PATHNAME', 'datamesh_ddl_command_start'
-LANGUAGE C
-SET search_path = pg_catalog, pg_temp;
+LANGUAGE C;
 
 CREATE FUNCTION datamesh.ddl_command_end()
 RETURNS event_trigger
 AS 'MODULE_PATHNAME', 'datamesh_ddl_command_end'
-LANGUAGE C
-SET search_path = pg_catalog, pg_temp;
+LANGUAGE C;
 
 CREATE FUNCTION datamesh.sql_drop()
 RETURNS event_trigger
 AS 'MODULE_PATHNAME', 'datamesh_sql_drop'
-LANGUAGE C
-SET search_path = pg_catalog, pg_temp;
+LANGUAGE C;
 
 -- ---------------------------------------------------------------------------
 -- Views for discovery, readable by everyone
@@ -83,6 +80,22 @@ SELECT d.key AS domain,
        d.description,
        d.created_at
   FROM datamesh.domain d;
+
+CREATE VIEW datamesh.layers AS
+SELECT d.key AS domain,
+       l.layer,
+       pg_catalog.format('%s_%s', d.key, l.layer)::name AS schema,
+       l.visibility,
+       n.oid IS NOT NULL AS present
+  FROM datamesh.domain d
+ CROSS JOIN (VALUES (1, 'raw', 'private'),
+                    (2, 'raw_external', 'private'),
+                    (3, 'intermediates', 'private'),
+                    (4, 'information_objects', 'private'),
+                    (5, 'data_products', 'consumers'),
+                    (6, 'queries', 'private')) AS l(ord, layer, visibility)
+  LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = pg_catalog.format('%s_%s', d.key, l.layer)
+ ORDER BY d.key, l.ord;
 
 CREATE VIEW datamesh.settings AS
 SELECT s.name AS setting,
@@ -102,9 +115,21 @@ SELECT s.name AS setting,
 -- ---------------------------------------------------------------------------
 -- Event triggers, last.  ENABLE ALWAYS: only datamesh.enforce switches them
 -- off, not session_replication_role.
+--
+-- The trigger functions carry no SET search_path: they are C, resolve no
+-- name through the search path except the relation a command itself names
+-- (which must resolve as it does for the command), and a SET clause would
+-- cost a GUC save and restore on every DDL statement of the database.
+--
+-- ddl_command_start and sql_drop fire only for the commands they judge;
+-- 'SECURITY LABEL' is among them so that the library, and with it the
+-- label provider, is loaded before the first label of a session.
 -- ---------------------------------------------------------------------------
 
 CREATE EVENT TRIGGER datamesh_ddl_command_start ON ddl_command_start
+    WHEN TAG IN ('ALTER SCHEMA', 'ALTER TABLE', 'ALTER VIEW',
+                 'ALTER MATERIALIZED VIEW', 'ALTER SEQUENCE',
+                 'ALTER FOREIGN TABLE', 'SECURITY LABEL')
     EXECUTE FUNCTION datamesh.ddl_command_start();
 ALTER EVENT TRIGGER datamesh_ddl_command_start ENABLE ALWAYS;
 
@@ -113,6 +138,7 @@ CREATE EVENT TRIGGER datamesh_ddl_command_end ON ddl_command_end
 ALTER EVENT TRIGGER datamesh_ddl_command_end ENABLE ALWAYS;
 
 CREATE EVENT TRIGGER datamesh_sql_drop ON sql_drop
+    WHEN TAG IN ('DROP SCHEMA', 'DROP OWNED')
     EXECUTE FUNCTION datamesh.sql_drop();
 ALTER EVENT TRIGGER datamesh_sql_drop ENABLE ALWAYS;
 
@@ -122,7 +148,7 @@ ALTER EVENT TRIGGER datamesh_sql_drop ENABLE ALWAYS;
 
 GRANT USAGE ON SCHEMA datamesh TO PUBLIC;
 REVOKE ALL ON datamesh.domain, datamesh.setting FROM PUBLIC;
-GRANT SELECT ON datamesh.domains, datamesh.settings TO PUBLIC;
+GRANT SELECT ON datamesh.domains, datamesh.layers, datamesh.settings TO PUBLIC;
 
 REVOKE EXECUTE ON FUNCTION datamesh.create_domain(text, regrole, text, text, text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.drop_domain(text, boolean) FROM PUBLIC;
@@ -135,6 +161,7 @@ REVOKE EXECUTE ON FUNCTION datamesh.configure(text, text) FROM PUBLIC;
 COMMENT ON TABLE datamesh.domain IS 'Domains of the mesh: one row per create_domain call.';
 COMMENT ON TABLE datamesh.setting IS 'Mesh settings that differ from their defaults; see datamesh.settings.';
 COMMENT ON VIEW datamesh.domains IS 'Domains of the mesh, their owner roles and descriptions.';
+COMMENT ON VIEW datamesh.layers IS 'The six layer schemas of every domain, with their visibility.';
 COMMENT ON VIEW datamesh.settings IS 'Mesh settings in effect, with their defaults.';
 COMMENT ON FUNCTION datamesh.create_domain(text, regrole, text, text, text) IS
     'Creates a domain: six layer schemas owned by the team role. Returns the domain key.';

@@ -4,6 +4,7 @@ SELECT datamesh.create_domain('hr', 'regress_hr', stage => 'prod', organization 
 SELECT domain, owner, organization, name, stage, description FROM datamesh.domains ORDER BY domain;
 
 -- six schemas per domain, owned by the team role
+SELECT * FROM datamesh.layers WHERE domain = 'sales';
 SELECT nspname, nspowner::regrole, obj_description(oid, 'pg_namespace') AS comment
   FROM pg_namespace WHERE nspname LIKE 'sales\_%' ORDER BY nspname;
 SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'acme\_hr\_prod\_%';

@@ -6,6 +6,7 @@ GRANT ALL ON SCHEMA regress_outside TO PUBLIC;
 
 SET ROLE regress_alice;
 CREATE TABLE sales_raw.orders (id int PRIMARY KEY, email text);
+CREATE TABLE sales_raw.orders_by_year (id int, year int) PARTITION BY LIST (year);
 -- within the domain, every layer may read the private layers
 CREATE VIEW sales_intermediates.order_ids AS SELECT id FROM sales_raw.orders;
 CREATE MATERIALIZED VIEW sales_information_objects.order_count AS
@@ -16,6 +17,7 @@ CREATE FUNCTION sales_intermediates.order_total() RETURNS bigint LANGUAGE sql
 CREATE FUNCTION sales_intermediates.touch() RETURNS trigger LANGUAGE plpgsql
     AS $$ BEGIN RETURN NEW; END $$;
 CREATE TYPE sales_intermediates.status AS ENUM ('open', 'closed');
+CREATE FUNCTION sales_intermediates.twice(int) RETURNS int IMMUTABLE LANGUAGE sql RETURN $1 * 2;
 RESET ROLE;
 -- (stand-in for publish_product)
 SET datamesh.enforce = off;
@@ -39,6 +41,10 @@ ALTER TABLE hr_raw.t3 ADD CHECK (n < sales_intermediates.order_total());
 CREATE TRIGGER t3_touch BEFORE INSERT ON hr_raw.t3
     FOR EACH ROW EXECUTE FUNCTION sales_intermediates.touch();
 CREATE TABLE hr_raw.t4 (s sales_intermediates.status);
+CREATE INDEX ON hr_raw.t3 (sales_intermediates.twice(n));
+CREATE TYPE hr_intermediates.pair AS (s sales_intermediates.status, n int);
+CREATE DOMAIN hr_intermediates.st AS sales_intermediates.status;
+CREATE TABLE hr_raw.orders_2022 PARTITION OF sales_raw.orders_by_year FOR VALUES IN (2022);
 CREATE POLICY p ON hr_raw.t3 USING (n IN (SELECT id FROM sales_raw.orders));
 -- objects outside every domain are bound too
 CREATE VIEW regress_outside.v AS SELECT * FROM sales_raw.orders;

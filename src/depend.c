@@ -33,12 +33,16 @@
 #include "catalog/pg_class.h"
 #include "catalog/pg_depend.h"
 #include "catalog/pg_namespace.h"
+#include "catalog/pg_type.h"
+#include "access/transam.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 
 #include "depend.h"
 
-static bool owning_relation(const ObjectAddress *object, Oid *relid);
+static bool owning_relation(Relation depRel, const ObjectAddress *object,
+							Oid *relid);
+static Oid	object_schema(Relation depRel, const ObjectAddress *object);
 
 /* Does this class of object carry a schema of its own? */
 static inline bool
@@ -70,10 +74,15 @@ depend_scan(Relation depRel, const ObjectAddress *object, bool by_reference)
 							  true, NULL, 2, key);
 }
 
+/*
+ * Does a dependency of this type mean "reads"?  Normal and automatic ones
+ * do; so does being a partition of a table (its rows show up there).
+ */
 static inline bool
 is_reading(char deptype)
 {
-	return deptype == DEPENDENCY_NORMAL || deptype == DEPENDENCY_AUTO;
+	return deptype == DEPENDENCY_NORMAL || deptype == DEPENDENCY_AUTO ||
+		deptype == DEPENDENCY_PARTITION_PRI;
 }
 
 /*
@@ -81,9 +90,8 @@ is_reading(char deptype)
  * trigger, policy, column default) belongs to.
  */
 static bool
-owning_relation(const ObjectAddress *object, Oid *relid)
+owning_relation(Relation depRel, const ObjectAddress *object, Oid *relid)
 {
-	Relation	depRel = table_open(DependRelationId, AccessShareLock);
 	SysScanDesc scan = depend_scan(depRel, object, false);
 	HeapTuple	tuple;
 	bool		found = false;
@@ -102,7 +110,6 @@ owning_relation(const ObjectAddress *object, Oid *relid)
 		}
 	}
 	systable_endscan(scan);
-	table_close(depRel, AccessShareLock);
 	return found;
 }
 
@@ -113,7 +120,15 @@ owning_relation(const ObjectAddress *object, Oid *relid)
 Oid
 dm_object_schema(const ObjectAddress *object)
 {
+	return object_schema(NULL, object);
+}
+
+/* dm_object_schema with pg_depend open already, or NULL */
+static Oid
+object_schema(Relation depRel, const ObjectAddress *object)
+{
 	Oid			relid;
+	bool		found;
 
 	switch (object->classId)
 	{
@@ -126,9 +141,15 @@ dm_object_schema(const ObjectAddress *object)
 	}
 	if (has_own_schema(object->classId))
 		return get_object_namespace(object);
-	if (owning_relation(object, &relid))
-		return get_rel_namespace(relid);
-	return InvalidOid;
+	if (depRel != NULL)
+		found = owning_relation(depRel, object, &relid);
+	else
+	{
+		depRel = table_open(DependRelationId, AccessShareLock);
+		found = owning_relation(depRel, object, &relid);
+		table_close(depRel, AccessShareLock);
+	}
+	return found ? get_rel_namespace(relid) : InvalidOid;
 }
 
 /*
@@ -136,17 +157,42 @@ dm_object_schema(const ObjectAddress *object)
  * automatically (rules, constraints, defaults, triggers, indexes, ...).
  */
 static List *
-object_with_parts(const ObjectAddress *object)
+object_with_parts(Relation depRel, const ObjectAddress *object)
 {
-	Relation	depRel = table_open(DependRelationId, AccessShareLock);
-	SysScanDesc scan = depend_scan(depRel, object, true);
+	SysScanDesc scan;
 	HeapTuple	tuple;
 	ObjectAddress *self = palloc(sizeof(ObjectAddress));
 	List	   *parts;
+	char		relkind;
 
 	*self = *object;
 	self->objectSubId = 0;
 	parts = list_make1(self);
+
+	/* a composite type reads through its relation's columns */
+	if (object->classId == TypeRelationId)
+	{
+		Oid			typrelid = get_typ_typrelid(object->objectId);
+
+		if (OidIsValid(typrelid))
+		{
+			ObjectAddress *rel = palloc(sizeof(ObjectAddress));
+
+			ObjectAddressSet(*rel, RelationRelationId, typrelid);
+			parts = lappend(parts, rel);
+		}
+		return parts;
+	}
+	/* only tables, views and materialized views read through parts */
+	if (object->classId != RelationRelationId)
+		return parts;
+	relkind = get_rel_relkind(object->objectId);
+	if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE &&
+		relkind != RELKIND_VIEW && relkind != RELKIND_MATVIEW &&
+		relkind != RELKIND_FOREIGN_TABLE)
+		return parts;
+
+	scan = depend_scan(depRel, object, true);
 	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
 	{
 		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tuple);
@@ -155,12 +201,17 @@ object_with_parts(const ObjectAddress *object)
 		if (dep->deptype != DEPENDENCY_INTERNAL &&
 			dep->deptype != DEPENDENCY_AUTO)
 			continue;
-		/* an object in a schema of its own is a neighbour, not a part */
-		if (dep->classid == RelationRelationId &&
-			get_rel_relkind(dep->objid) != RELKIND_INDEX &&
-			get_rel_relkind(dep->objid) != RELKIND_PARTITIONED_INDEX &&
-			get_rel_relkind(dep->objid) != RELKIND_TOASTVALUE)
+		/* row and array types read nothing; a toast table neither */
+		if (dep->classid == TypeRelationId)
 			continue;
+		/* a relation is a part only as an index; others are neighbours */
+		if (dep->classid == RelationRelationId)
+		{
+			char		partkind = get_rel_relkind(dep->objid);
+
+			if (partkind != RELKIND_INDEX && partkind != RELKIND_PARTITIONED_INDEX)
+				continue;
+		}
 		part = palloc(sizeof(ObjectAddress));
 		part->classId = dep->classid;
 		part->objectId = dep->objid;
@@ -168,7 +219,6 @@ object_with_parts(const ObjectAddress *object)
 		parts = lappend(parts, part);
 	}
 	systable_endscan(scan);
-	table_close(depRel, AccessShareLock);
 	return parts;
 }
 
@@ -181,9 +231,9 @@ void
 dm_depend_references(const ObjectAddress *object,
 					 DmDependCallback callback, void *arg)
 {
-	List	   *parts = object_with_parts(object);
-	Oid			object_schema = dm_object_schema(object);
 	Relation	depRel = table_open(DependRelationId, AccessShareLock);
+	List	   *parts = object_with_parts(depRel, object);
+	Oid			schema = object_schema(depRel, object);
 	ListCell   *lc;
 
 	foreach(lc, parts)
@@ -198,7 +248,9 @@ dm_depend_references(const ObjectAddress *object,
 			ObjectAddress ref;
 			Oid			ref_schema;
 
-			if (!is_reading(dep->deptype) ||
+			/* built-in objects are never part of the mesh */
+			if (dep->refobjid < FirstNormalObjectId ||
+				!is_reading(dep->deptype) ||
 				dep->refclassid == NamespaceRelationId)
 				continue;
 			if (dep->refclassid == object->classId &&
@@ -212,9 +264,9 @@ dm_depend_references(const ObjectAddress *object,
 				(get_rel_relkind(ref.objectId) == RELKIND_INDEX ||
 				 get_rel_relkind(ref.objectId) == RELKIND_PARTITIONED_INDEX))
 				ref.objectId = IndexGetRelation(ref.objectId, false);
-			ref_schema = dm_object_schema(&ref);
-			if (OidIsValid(ref_schema) && ref_schema != object_schema)
-				callback(object, object_schema, &ref, ref_schema, arg);
+			ref_schema = object_schema(depRel, &ref);
+			if (OidIsValid(ref_schema) && ref_schema != schema)
+				callback(object, schema, &ref, ref_schema, arg);
 		}
 		systable_endscan(scan);
 	}
@@ -230,8 +282,8 @@ void
 dm_depend_dependents(const ObjectAddress *object,
 					 DmDependCallback callback, void *arg)
 {
-	Oid			object_schema = dm_object_schema(object);
 	Relation	depRel = table_open(DependRelationId, AccessShareLock);
+	Oid			schema = object_schema(depRel, object);
 	SysScanDesc scan = depend_scan(depRel, object, true);
 	HeapTuple	tuple;
 
@@ -250,7 +302,7 @@ dm_depend_dependents(const ObjectAddress *object,
 		/* report a part (a view's rule) as the relation it belongs to */
 		if (dependent.classId != RelationRelationId &&
 			!has_own_schema(dependent.classId) &&
-			owning_relation(&dependent, &relid))
+			owning_relation(depRel, &dependent, &relid))
 		{
 			dependent.classId = RelationRelationId;
 			dependent.objectId = relid;
@@ -258,9 +310,9 @@ dm_depend_dependents(const ObjectAddress *object,
 		if (dependent.classId == object->classId &&
 			dependent.objectId == object->objectId)
 			continue;
-		dependent_schema = dm_object_schema(&dependent);
-		if (OidIsValid(dependent_schema) && dependent_schema != object_schema)
-			callback(&dependent, dependent_schema, object, object_schema, arg);
+		dependent_schema = object_schema(depRel, &dependent);
+		if (OidIsValid(dependent_schema) && dependent_schema != schema)
+			callback(&dependent, dependent_schema, object, schema, arg);
 	}
 	systable_endscan(scan);
 	table_close(depRel, AccessShareLock);

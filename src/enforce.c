@@ -358,16 +358,18 @@ is_owner_change(Node *parsetree)
 	return false;
 }
 
-/* Does this command bring a relation into its schema (create or move)? */
+/*
+ * Does this command bring an object into its schema: create it (CREATE
+ * ..., CREATE TABLE AS, SELECT INTO, IMPORT FOREIGN SCHEMA) or move it
+ * there (ALTER ... SET SCHEMA)?
+ */
 static bool
-brings_relation(Node *parsetree)
+brings_object(Node *parsetree)
 {
-	return IsA(parsetree, CreateStmt) ||
+	return IsA(parsetree, AlterObjectSchemaStmt) ||
 		IsA(parsetree, CreateTableAsStmt) ||
-		IsA(parsetree, ViewStmt) ||
-		IsA(parsetree, CreateSeqStmt) ||
-		IsA(parsetree, CreateForeignTableStmt) ||
-		IsA(parsetree, AlterObjectSchemaStmt);
+		IsA(parsetree, ImportForeignSchemaStmt) ||
+		strncmp(CreateCommandName(parsetree), "CREATE ", 7) == 0;
 }
 
 static bool
@@ -444,7 +446,7 @@ check_command(CollectedCommand *cmd, const ObjectAddress *object, List **seen)
 		if (whole.classId == RelationRelationId &&
 			(layer == DM_LAYER_RAW || layer == DM_LAYER_RAW_EXTERNAL))
 			check_raw_metadata(whole.objectId, nspid,
-							   brings_relation(cmd->parsetree));
+							   brings_object(cmd->parsetree));
 
 		if (is_owner_change(cmd->parsetree))
 		{
@@ -477,11 +479,11 @@ check_command(CollectedCommand *cmd, const ObjectAddress *object, List **seen)
 									 GetUserNameFromId(domain.owner, false))));
 			}
 		}
-		else
+		else if (brings_object(cmd->parsetree))
 			ensure_owner(&whole, &domain);
 
 		if (whole.classId == RelationRelationId &&
-			dm_layer_is_private(layer) && brings_relation(cmd->parsetree))
+			dm_layer_is_private(layer) && brings_object(cmd->parsetree))
 			check_relation_acl(whole.objectId, &domain,
 							   IsA(cmd->parsetree, AlterObjectSchemaStmt));
 	}

@@ -1,0 +1,76 @@
+-- datamesh demo: two domain teams share one warehouse.
+-- Run by test/demo.sh on a throw-away cluster; errors below are on purpose.
+\set VERBOSITY default
+\pset pager off
+
+\echo
+\echo '== 1. The admin installs the extension and hands out two domains'
+CREATE ROLE sales_team;
+CREATE ROLE marketing_team;
+CREATE ROLE alice LOGIN IN ROLE sales_team;      -- works in sales
+CREATE ROLE mark LOGIN IN ROLE marketing_team;   -- works in marketing
+CREATE EXTENSION datamesh;
+SELECT datamesh.create_domain('sales', 'sales_team', description => 'Web shop orders');
+SELECT datamesh.create_domain('marketing', 'marketing_team', stage => 'prod');
+SELECT domain, owner, stage, description FROM datamesh.domains;
+-- each domain has six layer schemas, owned by its team
+\dn sales_*
+
+\echo
+\echo '== 2. Sales ingests raw data: the metadata columns are added for them'
+SET ROLE alice;
+CREATE TABLE sales_raw.orders (
+    id       bigint PRIMARY KEY,
+    customer text NOT NULL,
+    email    text,
+    amount   numeric(12,2),
+    payload  jsonb
+);
+\d sales_raw.orders
+INSERT INTO sales_raw.orders (id, customer, email, amount, _source_system)
+VALUES (1, 'Ann', 'ann@example.com', 42.50, 'shop'),
+       (2, 'Bob', 'bob@example.org', 17.00, 'shop');
+-- the table belongs to the team, not to alice, so every member can change it
+SELECT relname, relowner::regrole FROM pg_class WHERE oid = 'sales_raw.orders'::regclass;
+-- the team builds on its own private layers freely
+CREATE VIEW sales_intermediates.order_totals AS
+    SELECT customer, sum(amount) AS total FROM sales_raw.orders GROUP BY customer;
+SELECT * FROM sales_intermediates.order_totals ORDER BY customer;
+-- classify personal data (masking arrives with data products)
+SECURITY LABEL FOR datamesh ON COLUMN sales_raw.orders.email IS 'pii:email';
+RESET ROLE;
+
+\echo
+\echo '== 3. What the database refuses'
+SET ROLE mark;
+-- rule 2: marketing may not read sales' private data (the schema is closed anyway) ...
+SELECT * FROM sales_raw.orders;
+RESET ROLE;
+-- ... and not even a superuser may build a view across the boundary
+CREATE VIEW marketing_prod_intermediates.customers AS SELECT customer FROM sales_raw.orders;
+SET ROLE alice;
+-- rule 4: sales may not hand its private tables to another team
+GRANT SELECT ON sales_raw.orders TO mark;
+-- rule 1: data product views are generated, never hand-made
+CREATE VIEW sales_data_products.orders AS SELECT id, amount FROM sales_raw.orders;
+-- rule 3: saved ad hoc queries are not a foundation for anything
+CREATE VIEW sales_queries.big_orders AS SELECT id, amount FROM sales_raw.orders WHERE amount > 20;
+CREATE VIEW sales_information_objects.big AS SELECT id FROM sales_queries.big_orders;
+-- rule 6: a domain's schemas come and go only with the domain
+DROP SCHEMA sales_queries CASCADE;
+-- raw tables keep their metadata columns
+ALTER TABLE sales_raw.orders DROP COLUMN _added_at;
+-- a bad label is refused with the valid ones listed
+SECURITY LABEL FOR datamesh ON COLUMN sales_raw.orders.customer IS 'pii:scramble';
+RESET ROLE;
+
+\echo
+\echo '== 4. The escape hatch is for superusers only'
+SET ROLE alice;
+SET datamesh.enforce = off;
+RESET ROLE;
+
+\echo
+\echo '== 5. Domains are dropped as a whole'
+SELECT datamesh.drop_domain('marketing_prod');
+SELECT domain FROM datamesh.domains;
