@@ -62,11 +62,6 @@ RETURNS event_trigger
 AS 'MODULE_PATHNAME', 'datamesh_ddl_command_end'
 LANGUAGE C;
 
-CREATE FUNCTION datamesh.sql_drop()
-RETURNS event_trigger
-AS 'MODULE_PATHNAME', 'datamesh_sql_drop'
-LANGUAGE C;
-
 -- ---------------------------------------------------------------------------
 -- Views for discovery, readable by everyone
 -- ---------------------------------------------------------------------------
@@ -121,26 +116,25 @@ SELECT s.name AS setting,
 -- (which must resolve as it does for the command), and a SET clause would
 -- cost a GUC save and restore on every DDL statement of the database.
 --
--- ddl_command_start and sql_drop fire only for the commands they judge;
--- 'SECURITY LABEL' is among them so that the library, and with it the
--- label provider, is loaded before the first label of a session.
+-- ddl_command_start fires only for the commands it judges; 'SECURITY
+-- LABEL' is among them so that the library, and with it the label
+-- provider, is loaded before the first label of a session.  There is no
+-- sql_drop trigger: a schema is dropped only by DROP SCHEMA or DROP OWNED,
+-- which ddl_command_start sees, and an sql_drop trigger would make every
+-- DROP in the database collect its dropped objects.
 -- ---------------------------------------------------------------------------
 
 CREATE EVENT TRIGGER datamesh_ddl_command_start ON ddl_command_start
     WHEN TAG IN ('ALTER SCHEMA', 'ALTER TABLE', 'ALTER VIEW',
                  'ALTER MATERIALIZED VIEW', 'ALTER SEQUENCE',
-                 'ALTER FOREIGN TABLE', 'SECURITY LABEL')
+                 'ALTER FOREIGN TABLE', 'DROP SCHEMA', 'DROP OWNED',
+                 'SECURITY LABEL')
     EXECUTE FUNCTION datamesh.ddl_command_start();
 ALTER EVENT TRIGGER datamesh_ddl_command_start ENABLE ALWAYS;
 
 CREATE EVENT TRIGGER datamesh_ddl_command_end ON ddl_command_end
     EXECUTE FUNCTION datamesh.ddl_command_end();
 ALTER EVENT TRIGGER datamesh_ddl_command_end ENABLE ALWAYS;
-
-CREATE EVENT TRIGGER datamesh_sql_drop ON sql_drop
-    WHEN TAG IN ('DROP SCHEMA', 'DROP OWNED')
-    EXECUTE FUNCTION datamesh.sql_drop();
-ALTER EVENT TRIGGER datamesh_sql_drop ENABLE ALWAYS;
 
 -- ---------------------------------------------------------------------------
 -- Privileges
@@ -171,4 +165,3 @@ COMMENT ON FUNCTION datamesh.configure(text, text) IS
     'Sets a mesh setting (consumer_role, raw_metadata, default_organization); NULL restores the default.';
 COMMENT ON FUNCTION datamesh.ddl_command_start() IS 'Event trigger: layer rules judged before a command.';
 COMMENT ON FUNCTION datamesh.ddl_command_end() IS 'Event trigger: layer rules judged after a command.';
-COMMENT ON FUNCTION datamesh.sql_drop() IS 'Event trigger: layer rules for dropped objects.';

@@ -29,6 +29,7 @@
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_namespace.h"
 #include "parser/parse_relation.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -277,7 +278,7 @@ find_domain_index(const char *key)
 
 /*
  * Like dm_catalog_schema_domain, by schema name: works for a schema that
- * was just dropped (sql_drop sees names, the catalog rows are gone).
+ * that is being dropped or renamed (ddl_command_start sees names).
  */
 bool
 dm_catalog_schema_name_domain(const char *nspname, DmDomain *domain,
@@ -327,6 +328,42 @@ dm_catalog_find(const char *key, DmDomain *domain)
 	if (domain)
 		*domain = domains[i];
 	return true;
+}
+
+/*
+ * Does roleid own a schema of some domain?  Copies the first such domain.
+ */
+bool
+dm_catalog_domain_of_owner(Oid roleid, DmDomain *domain)
+{
+	int			i;
+	int			layer;
+
+	ensure_cache();
+	for (i = 0; i < ndomains; i++)
+	{
+		for (layer = 0; layer < DM_LAYER_COUNT; layer++)
+		{
+			HeapTuple	tuple;
+			bool		owned;
+
+			if (!OidIsValid(domains[i].schemas[layer]))
+				continue;
+			tuple = SearchSysCache1(NAMESPACEOID,
+									ObjectIdGetDatum(domains[i].schemas[layer]));
+			if (!HeapTupleIsValid(tuple))
+				continue;
+			owned = ((Form_pg_namespace) GETSTRUCT(tuple))->nspowner == roleid;
+			ReleaseSysCache(tuple);
+			if (owned)
+			{
+				if (domain)
+					*domain = domains[i];
+				return true;
+			}
+		}
+	}
+	return false;
 }
 
 /*

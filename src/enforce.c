@@ -3,19 +3,22 @@
  * enforce.c
  *		The event triggers that enforce the data mesh layout.
  *
- * Three event triggers, all created ENABLE ALWAYS by the install script:
+ * Two event triggers, all created ENABLE ALWAYS by the install script:
  *
  * ddl_command_start: rules that must be judged before the command runs,
- *		while the old names still exist (renaming or re-owning a domain's
- *		schema, moving a product out of its schema).  Being a function of
- *		this library, it also loads the library, and so registers the
- *		"datamesh" label provider, before any SECURITY LABEL runs.
+ *		while the old names still exist (dropping, renaming or re-owning a
+ *		domain's schema, DROP OWNED BY a domain's owner, moving a product
+ *		out of its schema).  Being a function of this library, it also
+ *		loads the library, and so registers the "datamesh" label provider,
+ *		before any SECURITY LABEL runs.  A schema is dropped only by DROP
+ *		SCHEMA or DROP OWNED (nothing cascades to a schema), so no sql_drop
+ *		trigger is needed; having one would make PostgreSQL collect every
+ *		dropped object of every DROP in the database.
  * ddl_command_end: every other rule, judged on the finished command from
  *		the collected commands (object addresses, ALTER TABLE subcommands,
  *		GRANT details) and the new pg_depend edges.  It also hands new
  *		objects in domain schemas to the domain's owner role and adds the
  *		metadata columns of raw tables.
- * sql_drop: dropping a domain's schema, by DROP SCHEMA or DROP OWNED.
  *
  * A rule that fails raises an error, which rolls back the whole command.
  * Nothing here runs when datamesh.enforce is off, for DDL that datamesh
@@ -69,7 +72,6 @@
 
 PG_FUNCTION_INFO_V1(datamesh_ddl_command_start);
 PG_FUNCTION_INFO_V1(datamesh_ddl_command_end);
-PG_FUNCTION_INFO_V1(datamesh_sql_drop);
 
 static void for_each_event_row(Oid fn_oid,
 							   void (*fn) (TupleTableSlot *slot, void *arg),
@@ -148,21 +150,6 @@ collect_command(TupleTableSlot *slot, void *arg)
 		*commands = lappend(*commands, DatumGetPointer(value));
 }
 
-/* row callback: rule 6 for a row of pg_event_trigger_dropped_objects */
-static void
-check_dropped(TupleTableSlot *slot, void *arg)
-{
-	bool		isnull;
-	Datum		classid = slot_getattr(slot, 1, &isnull);
-	Datum		name;
-
-	if (isnull || DatumGetObjectId(classid) != NamespaceRelationId)
-		return;
-	name = slot_getattr(slot, 9, &isnull);
-	if (!isnull)
-		check_schema_managed(TextDatumGetCString(name), "drop");
-}
-
 /*
  * Rule 6 at ddl_command_start: a domain's schemas keep their names and
  * owner.  Also refuses moving a data product out of its schema (rule 1).
@@ -199,6 +186,42 @@ datamesh_ddl_command_start(PG_FUNCTION_ARGS)
 				if (stmt->objectType == OBJECT_SCHEMA &&
 					dm_catalog_has_domains())
 					check_schema_managed(strVal(stmt->object), "change owner of");
+				break;
+			}
+		case T_DropStmt:
+			{
+				DropStmt   *stmt = (DropStmt *) parsetree;
+				ListCell   *lc;
+
+				if (stmt->removeType != OBJECT_SCHEMA || !dm_catalog_has_domains())
+					break;
+				foreach(lc, stmt->objects)
+					check_schema_managed(strVal(lfirst(lc)), "drop");
+				break;
+			}
+		case T_DropOwnedStmt:
+			{
+				DropOwnedStmt *stmt = (DropOwnedStmt *) parsetree;
+				ListCell   *lc;
+
+				if (!dm_catalog_has_domains())
+					break;
+				foreach(lc, stmt->roles)
+				{
+					Oid			roleid = get_rolespec_oid(lfirst(lc), true);
+					DmDomain	domain;
+
+					if (OidIsValid(roleid) &&
+						dm_catalog_domain_of_owner(roleid, &domain))
+						ereport(ERROR,
+								(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+								 errmsg("cannot drop the objects owned by role \"%s\"",
+										GetUserNameFromId(roleid, false)),
+								 errdetail("Role \"%s\" owns the schemas of domain \"%s\". Rule 6: the schemas of a domain are dropped only with the domain.",
+										   GetUserNameFromId(roleid, false), domain.key),
+								 errhint("Drop the domain first with datamesh.drop_domain('%s'), or drop the objects one by one.",
+										 domain.key)));
+				}
 				break;
 			}
 		case T_AlterObjectSchemaStmt:
@@ -858,20 +881,4 @@ check_raw_metadata(Oid relid, Oid nspid, bool creating)
 					get_rel_name(relid), get_namespace_name(nspid), missing),
 			 errdetail("Every table in the raw and raw_external layers keeps the metadata columns _added_at, _type and _source_system."),
 			 errhint("Keep the metadata columns, or move the table to another layer if it does not hold raw data.")));
-}
-
-/*
- * Rule 6 for drops: DROP SCHEMA, DROP OWNED and cascades.
- */
-Datum
-datamesh_sql_drop(PG_FUNCTION_ARGS)
-{
-
-	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
-		elog(ERROR, "not fired by event trigger manager");
-	if (!dm_enforcing() || !dm_catalog_has_domains())
-		PG_RETURN_VOID();
-
-	for_each_event_row(F_PG_EVENT_TRIGGER_DROPPED_OBJECTS, check_dropped, NULL);
-	PG_RETURN_VOID();
 }
