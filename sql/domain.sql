@@ -24,6 +24,15 @@ SELECT count(*) FROM datamesh.domains WHERE domain = 'billing';
 SELECT nspname FROM pg_namespace WHERE nspname LIKE 'billing\_%' ORDER BY 1;
 DROP SCHEMA billing_queries;
 
+-- default privileges of the team role on schemas do not open the private layers
+ALTER DEFAULT PRIVILEGES FOR ROLE regress_sales GRANT USAGE ON SCHEMAS TO regress_bob;
+ALTER DEFAULT PRIVILEGES FOR ROLE regress_sales GRANT USAGE ON SCHEMAS TO PUBLIC;
+SELECT datamesh.create_domain('billing', 'regress_sales');
+SELECT nspname, nspacl FROM pg_namespace WHERE nspname LIKE 'billing\_%' ORDER BY 1;
+ALTER DEFAULT PRIVILEGES FOR ROLE regress_sales REVOKE USAGE ON SCHEMAS FROM regress_bob;
+ALTER DEFAULT PRIVILEGES FOR ROLE regress_sales REVOKE USAGE ON SCHEMAS FROM PUBLIC;
+SELECT datamesh.drop_domain('billing');
+
 -- admin only: EXECUTE is revoked from PUBLIC
 SET ROLE regress_alice;
 SELECT datamesh.create_domain('rogue', 'regress_alice');

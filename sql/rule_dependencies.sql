@@ -49,6 +49,10 @@ CREATE POLICY p ON hr_raw.t3 USING (n IN (SELECT id FROM sales_raw.orders));
 -- objects outside every domain are bound too
 CREATE VIEW regress_outside.v AS SELECT * FROM sales_raw.orders;
 CREATE VIEW public.v AS SELECT * FROM sales_raw.orders;
+-- a team member outside its own domain is bound as well
+SET ROLE regress_alice;
+CREATE VIEW regress_outside.v AS SELECT * FROM sales_raw.orders;
+RESET ROLE;
 -- the data product is the way in
 SET ROLE regress_bob;
 CREATE VIEW hr_intermediates.order_ids AS SELECT id FROM sales_data_products.orders;

@@ -31,6 +31,8 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_namespace.h"
 #include "parser/parse_relation.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
@@ -277,7 +279,7 @@ find_domain_index(const char *key)
 }
 
 /*
- * Like dm_catalog_schema_domain, by schema name: works for a schema that
+ * Like dm_catalog_schema_domain, by schema name: works for a schema
  * that is being dropped or renamed (ddl_command_start sees names).
  */
 bool
@@ -363,6 +365,28 @@ dm_catalog_domain_of_owner(Oid roleid, DmDomain *domain)
 			}
 		}
 	}
+	return false;
+}
+
+/*
+ * Can this role reach a private object of some domain?  Only superusers
+ * and members of a domain's owner role can: private schemas grant USAGE to
+ * nobody else (create_domain strips other grants, rule 4 refuses new
+ * ones), and without USAGE no object can be made to depend on anything
+ * in them.  Membership is asked of PostgreSQL's own cache every time.
+ */
+bool
+dm_catalog_may_reach_private(Oid roleid)
+{
+	int			i;
+
+	if (superuser_arg(roleid))
+		return true;
+	ensure_cache();
+	for (i = 0; i < ndomains; i++)
+		if (OidIsValid(domains[i].owner) &&
+			is_member_of_role(roleid, domains[i].owner))
+			return true;
 	return false;
 }
 

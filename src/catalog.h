@@ -31,6 +31,7 @@ extern bool dm_catalog_schema_name_domain(const char *nspname,
 										  DmDomain *domain, DmLayer *layer);
 extern bool dm_catalog_find(const char *key, DmDomain *domain);
 extern bool dm_catalog_domain_of_owner(Oid roleid, DmDomain *domain);
+extern bool dm_catalog_may_reach_private(Oid roleid);
 extern Oid	dm_catalog_relid(const char *relname);
 extern char *dm_setting(const char *name);
 

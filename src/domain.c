@@ -20,6 +20,7 @@
 
 #include "catalog/dependency.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -29,6 +30,7 @@
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/syscache.h"
 
 #include "catalog.h"
 #include "datamesh.h"
@@ -163,6 +165,46 @@ domain_row_exists(const char *key)
 }
 
 /*
+ * A new schema may come with grants from default privileges of its owner
+ * (ALTER DEFAULT PRIVILEGES FOR ROLE team GRANT ... ON SCHEMAS).  Revokes
+ * every grant to a role outside the team, so that a private schema grants
+ * nothing to anyone else.  (SPI connected)
+ */
+static void
+revoke_foreign_grants(const char *nspname, Oid owner)
+{
+	Oid			nspid = get_namespace_oid(nspname, false);
+	HeapTuple	tuple;
+	Datum		datum;
+	bool		isnull;
+	Acl		   *acl;
+	AclItem    *items;
+	int			i;
+
+	tuple = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(nspid));
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for schema %u", nspid);
+	datum = SysCacheGetAttr(NAMESPACEOID, tuple, Anum_pg_namespace_nspacl, &isnull);
+	acl = isnull ? NULL : DatumGetAclPCopy(datum);
+	ReleaseSysCache(tuple);
+	if (acl == NULL)
+		return;
+
+	items = ACL_DAT(acl);
+	for (i = 0; i < ACL_NUM(acl); i++)
+	{
+		Oid			grantee = items[i].ai_grantee;
+
+		if (grantee != ACL_ID_PUBLIC && is_member_of_role(grantee, owner))
+			continue;
+		dm_exec_internal(psprintf("REVOKE ALL ON SCHEMA %s FROM %s",
+								  quote_identifier(nspname),
+								  grantee == ACL_ID_PUBLIC ? "PUBLIC" :
+								  quote_identifier(GetUserNameFromId(grantee, false))));
+	}
+}
+
+/*
  * datamesh.create_domain(name, owner, stage, organization, description)
  *		returns the key
  */
@@ -253,6 +295,7 @@ datamesh_create_domain(PG_FUNCTION_ARGS)
 								  quote_literal_cstr(psprintf("Domain %s: %s.",
 															  key.data,
 															  layer_comments[layer]))));
+		revoke_foreign_grants(dm_schema_name(key.data, (DmLayer) layer), owner);
 		if (layer == DM_LAYER_DATA_PRODUCTS)
 			dm_exec_internal(psprintf("GRANT USAGE ON SCHEMA %s TO %s",
 									  nsp, consumer));

@@ -511,7 +511,13 @@ check_command(CollectedCommand *cmd, const ObjectAddress *object, List **seen)
 							   IsA(cmd->parsetree, AlterObjectSchemaStmt));
 	}
 
-	/* rules 2 and 3, once per object */
+	/*
+	 * Rules 2 and 3, once per object.  Outside the mesh, a role that cannot
+	 * reach any private schema cannot have made the object depend on one:
+	 * the common case of DDL outside the mesh skips the walk.
+	 */
+	if (!in_mesh && !dm_catalog_may_reach_private(GetUserId()))
+		return;
 	if (seen_before(seen, &whole))
 		return;
 	dm_depend_references(&whole, check_reading, NULL);
