@@ -26,6 +26,40 @@ CREATE TABLE datamesh.setting (
 );
 SELECT pg_catalog.pg_extension_config_dump('datamesh.setting', '');
 
+CREATE TABLE datamesh.product (
+    product      text PRIMARY KEY,     -- the view, as a quoted qualified name
+    domain       text NOT NULL,
+    name         text NOT NULL,
+    source       text NOT NULL,        -- the source relation, likewise
+    columns      name[],               -- NULL: all but the metadata columns
+    description  text,
+    version      integer NOT NULL DEFAULT 1,
+    published_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at   timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+SELECT pg_catalog.pg_extension_config_dump('datamesh.product', '');
+
+CREATE TABLE datamesh.unmasked (
+    product text NOT NULL,
+    grantee regrole NOT NULL,
+    PRIMARY KEY (product, grantee)
+);
+SELECT pg_catalog.pg_extension_config_dump('datamesh.unmasked', '');
+
+CREATE TABLE datamesh.pseudonym_scope (
+    domain text PRIMARY KEY,
+    scope  text NOT NULL
+);
+SELECT pg_catalog.pg_extension_config_dump('datamesh.pseudonym_scope', '');
+
+-- readable by superusers only; pg_dump (as superuser) keeps the keys
+CREATE TABLE datamesh.pseudonym_key (
+    scope      text PRIMARY KEY,
+    key        bytea NOT NULL CHECK (pg_catalog.length(key) = 16),
+    created_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+SELECT pg_catalog.pg_extension_config_dump('datamesh.pseudonym_key', '');
+
 -- ---------------------------------------------------------------------------
 -- C functions
 -- ---------------------------------------------------------------------------
@@ -52,9 +86,120 @@ AS 'MODULE_PATHNAME', 'datamesh_configure'
 LANGUAGE C VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp;
 
+CREATE FUNCTION datamesh.publish_product(source regclass, name text DEFAULT NULL,
+                                         columns name[] DEFAULT NULL,
+                                         description text DEFAULT NULL)
+RETURNS regclass
+AS 'MODULE_PATHNAME', 'datamesh_publish_product'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.unpublish_product(product regclass)
+RETURNS void
+AS 'MODULE_PATHNAME', 'datamesh_unpublish_product'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.set_pii(rel regclass, col name, strategy text DEFAULT 'redact')
+RETURNS void
+AS 'MODULE_PATHNAME', 'datamesh_set_pii'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.unset_pii(rel regclass, col name)
+RETURNS void
+AS 'MODULE_PATHNAME', 'datamesh_unset_pii'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.grant_unmasked(product regclass, grantee regrole)
+RETURNS void
+AS 'MODULE_PATHNAME', 'datamesh_grant_unmasked'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.revoke_unmasked(product regclass, grantee regrole)
+RETURNS void
+AS 'MODULE_PATHNAME', 'datamesh_revoke_unmasked'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.set_pseudonym_scope(domain text, scope text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'datamesh_set_pseudonym_scope'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.rotate_key(scope text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'datamesh_rotate_key'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.siphash(data bytea, key bytea, bytes integer DEFAULT 16)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'datamesh_siphash'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- Mask functions, called by product views with the reader's privileges.
+-- STABLE: the clear-text decision and the key are read once per execution.
+-- Not LEAKPROOF: nothing needs to push them below a security barrier.
+CREATE FUNCTION datamesh.mask_redact(anyelement, product text) RETURNS anyelement
+AS 'MODULE_PATHNAME', 'datamesh_mask_redact' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION datamesh.mask_email(text, product text) RETURNS text
+AS 'MODULE_PATHNAME', 'datamesh_mask_email' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION datamesh.mask_partial(text, prefix integer, suffix integer, product text) RETURNS text
+AS 'MODULE_PATHNAME', 'datamesh_mask_partial' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION datamesh.mask_year(date, product text) RETURNS date
+AS 'MODULE_PATHNAME', 'datamesh_mask_year_date' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION datamesh.mask_year(timestamp, product text) RETURNS timestamp
+AS 'MODULE_PATHNAME', 'datamesh_mask_year_ts' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION datamesh.mask_year(timestamptz, product text) RETURNS timestamptz
+AS 'MODULE_PATHNAME', 'datamesh_mask_year_ts' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION datamesh.mask_month(date, product text) RETURNS date
+AS 'MODULE_PATHNAME', 'datamesh_mask_month_date' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION datamesh.mask_month(timestamp, product text) RETURNS timestamp
+AS 'MODULE_PATHNAME', 'datamesh_mask_month_ts' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION datamesh.mask_month(timestamptz, product text) RETURNS timestamptz
+AS 'MODULE_PATHNAME', 'datamesh_mask_month_ts' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION datamesh.mask_bucket(smallint, width bigint, product text) RETURNS smallint
+AS 'MODULE_PATHNAME', 'datamesh_mask_bucket_int2' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION datamesh.mask_bucket(integer, width bigint, product text) RETURNS integer
+AS 'MODULE_PATHNAME', 'datamesh_mask_bucket_int4' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION datamesh.mask_bucket(bigint, width bigint, product text) RETURNS bigint
+AS 'MODULE_PATHNAME', 'datamesh_mask_bucket_int8' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION datamesh.mask_bucket(numeric, width numeric, product text) RETURNS numeric
+AS 'MODULE_PATHNAME', 'datamesh_mask_bucket_numeric' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION datamesh.mask_bucket(real, width double precision, product text) RETURNS real
+AS 'MODULE_PATHNAME', 'datamesh_mask_bucket_float4' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION datamesh.mask_bucket(double precision, width double precision, product text) RETURNS double precision
+AS 'MODULE_PATHNAME', 'datamesh_mask_bucket_float8' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION datamesh.mask_hash_support(internal) RETURNS internal
+AS 'MODULE_PATHNAME', 'datamesh_mask_hash_support' LANGUAGE C STRICT;
+CREATE FUNCTION datamesh.mask_hash(text, product text) RETURNS text
+AS 'MODULE_PATHNAME', 'datamesh_mask_hash_text' LANGUAGE C STABLE STRICT PARALLEL SAFE
+SUPPORT datamesh.mask_hash_support;
+CREATE FUNCTION datamesh.mask_hash(integer, product text) RETURNS integer
+AS 'MODULE_PATHNAME', 'datamesh_mask_hash_int4' LANGUAGE C STABLE STRICT PARALLEL SAFE
+SUPPORT datamesh.mask_hash_support;
+CREATE FUNCTION datamesh.mask_hash(bigint, product text) RETURNS bigint
+AS 'MODULE_PATHNAME', 'datamesh_mask_hash_int8' LANGUAGE C STABLE STRICT PARALLEL SAFE
+SUPPORT datamesh.mask_hash_support;
+CREATE FUNCTION datamesh.mask_hash(uuid, product text) RETURNS uuid
+AS 'MODULE_PATHNAME', 'datamesh_mask_hash_uuid' LANGUAGE C STABLE STRICT PARALLEL SAFE
+SUPPORT datamesh.mask_hash_support;
+CREATE FUNCTION datamesh.mask_hash(bytea, product text) RETURNS bytea
+AS 'MODULE_PATHNAME', 'datamesh_mask_hash_bytea' LANGUAGE C STABLE STRICT PARALLEL SAFE
+SUPPORT datamesh.mask_hash_support;
+
 CREATE FUNCTION datamesh.ddl_command_start()
 RETURNS event_trigger
 AS 'MODULE_PATHNAME', 'datamesh_ddl_command_start'
+LANGUAGE C;
+
+CREATE FUNCTION datamesh.sql_drop()
+RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'datamesh_sql_drop'
 LANGUAGE C;
 
 CREATE FUNCTION datamesh.ddl_command_end()
@@ -92,6 +237,36 @@ SELECT d.key AS domain,
   LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = pg_catalog.format('%s_%s', d.key, l.layer)
  ORDER BY d.key, l.ord;
 
+CREATE VIEW datamesh.products AS
+SELECT p.domain,
+       p.product,
+       p.source,
+       p.version,
+       CASE WHEN c.oid IS NULL THEN 'missing' ELSE 'published' END AS status,
+       pg_catalog.obj_description(c.oid, 'pg_class') AS description,
+       NULL::jsonb AS tags,
+       NULL::text AS contract_version,
+       NULL::timestamptz AS freshness,
+       p.columns,
+       p.published_at,
+       p.updated_at
+  FROM datamesh.product p
+  LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = p.domain || '_data_products'
+  LEFT JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = p.name;
+
+CREATE VIEW datamesh.pii_columns AS
+SELECT pg_catalog.format('%I.%I', n.nspname, c.relname) AS object,
+       a.attname AS column_name,
+       pg_catalog.substr(l.label, 5) AS strategy
+  FROM pg_catalog.pg_seclabel l
+  JOIN pg_catalog.pg_class c ON c.oid = l.objoid
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = l.objoid AND a.attnum = l.objsubid
+ WHERE l.provider = 'datamesh'
+   AND l.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
+   AND l.objsubid > 0
+   AND l.label LIKE 'pii:%';
+
 CREATE VIEW datamesh.settings AS
 SELECT s.name AS setting,
        COALESCE(v.value, s.default_value) AS value,
@@ -118,10 +293,9 @@ SELECT s.name AS setting,
 --
 -- ddl_command_start fires only for the commands it judges; 'SECURITY
 -- LABEL' is among them so that the library, and with it the label
--- provider, is loaded before the first label of a session.  There is no
--- sql_drop trigger: a schema is dropped only by DROP SCHEMA or DROP OWNED,
--- which ddl_command_start sees, and an sql_drop trigger would make every
--- DROP in the database collect its dropped objects.
+-- provider, is loaded before the first label of a session.  A schema is
+-- dropped only by DROP SCHEMA or DROP OWNED, which ddl_command_start sees;
+-- sql_drop guards the product views against drops by hand.
 -- ---------------------------------------------------------------------------
 
 CREATE EVENT TRIGGER datamesh_ddl_command_start ON ddl_command_start
@@ -136,17 +310,31 @@ CREATE EVENT TRIGGER datamesh_ddl_command_end ON ddl_command_end
     EXECUTE FUNCTION datamesh.ddl_command_end();
 ALTER EVENT TRIGGER datamesh_ddl_command_end ENABLE ALWAYS;
 
+-- only statements that can drop a view; the function returns at once
+-- unless the statement is DROP VIEW, DROP OWNED or uses CASCADE
+CREATE EVENT TRIGGER datamesh_sql_drop ON sql_drop
+    WHEN TAG IN ('DROP VIEW', 'DROP TABLE', 'DROP MATERIALIZED VIEW',
+                 'DROP FOREIGN TABLE', 'DROP TYPE', 'DROP DOMAIN',
+                 'DROP FUNCTION', 'DROP OWNED', 'ALTER TABLE')
+    EXECUTE FUNCTION datamesh.sql_drop();
+ALTER EVENT TRIGGER datamesh_sql_drop ENABLE ALWAYS;
+
 -- ---------------------------------------------------------------------------
 -- Privileges
 -- ---------------------------------------------------------------------------
 
 GRANT USAGE ON SCHEMA datamesh TO PUBLIC;
-REVOKE ALL ON datamesh.domain, datamesh.setting FROM PUBLIC;
-GRANT SELECT ON datamesh.domains, datamesh.layers, datamesh.settings TO PUBLIC;
+REVOKE ALL ON datamesh.domain, datamesh.setting, datamesh.product, datamesh.unmasked,
+    datamesh.pseudonym_scope, datamesh.pseudonym_key FROM PUBLIC;
+GRANT SELECT ON datamesh.domains, datamesh.layers, datamesh.settings, datamesh.products,
+    datamesh.pii_columns TO PUBLIC;
 
 REVOKE EXECUTE ON FUNCTION datamesh.create_domain(text, regrole, text, text, text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.drop_domain(text, boolean) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.configure(text, text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION datamesh.set_pseudonym_scope(text, text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION datamesh.rotate_key(text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION datamesh.mask_hash_support(internal) FROM PUBLIC;
 
 -- ---------------------------------------------------------------------------
 -- Comments
@@ -163,5 +351,26 @@ COMMENT ON FUNCTION datamesh.drop_domain(text, boolean) IS
     'Drops a domain, its schemas and everything in them; with force also dependent objects outside it.';
 COMMENT ON FUNCTION datamesh.configure(text, text) IS
     'Sets a mesh setting (consumer_role, raw_metadata, default_organization); NULL restores the default.';
+COMMENT ON TABLE datamesh.product IS 'Data products: one row per publish_product view.';
+COMMENT ON TABLE datamesh.unmasked IS 'Roles granted clear text of a product (grant_unmasked).';
+COMMENT ON TABLE datamesh.pseudonym_scope IS 'Domains joined into a shared pseudonym scope; others have their own.';
+COMMENT ON TABLE datamesh.pseudonym_key IS 'Pseudonym keys, one per scope; superusers only.';
+COMMENT ON VIEW datamesh.products IS 'Data products of the mesh.';
+COMMENT ON VIEW datamesh.pii_columns IS 'Columns classified as personal data, with their masking strategy.';
+COMMENT ON FUNCTION datamesh.publish_product(regclass, text, name[], text) IS
+    'Creates or regenerates the data product view of a private relation of the caller''s domain.';
+COMMENT ON FUNCTION datamesh.unpublish_product(regclass) IS 'Drops a data product.';
+COMMENT ON FUNCTION datamesh.set_pii(regclass, name, text) IS
+    'Classifies a column as personal data with a masking strategy (a security label).';
+COMMENT ON FUNCTION datamesh.unset_pii(regclass, name) IS 'Removes the classification of a column.';
+COMMENT ON FUNCTION datamesh.grant_unmasked(regclass, regrole) IS
+    'Lets members of a role read a product in clear text.';
+COMMENT ON FUNCTION datamesh.revoke_unmasked(regclass, regrole) IS 'Undoes grant_unmasked.';
+COMMENT ON FUNCTION datamesh.set_pseudonym_scope(text, text) IS
+    'Puts a domain into a shared pseudonym scope (NULL: its own). Admin only.';
+COMMENT ON FUNCTION datamesh.rotate_key(text) IS 'Replaces the pseudonym key of a scope. Admin only.';
+COMMENT ON FUNCTION datamesh.siphash(bytea, bytea, integer) IS
+    'SipHash-2-4 with a key of the caller''s, to check the hash strategy against published test vectors.';
 COMMENT ON FUNCTION datamesh.ddl_command_start() IS 'Event trigger: layer rules judged before a command.';
 COMMENT ON FUNCTION datamesh.ddl_command_end() IS 'Event trigger: layer rules judged after a command.';
+COMMENT ON FUNCTION datamesh.sql_drop() IS 'Event trigger: data products are dropped only by unpublish_product.';

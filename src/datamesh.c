@@ -31,6 +31,7 @@
 #include "catalog.h"
 #include "datamesh.h"
 #include "label.h"
+#include "pii.h"
 
 PG_MODULE_MAGIC;
 
@@ -71,6 +72,7 @@ _PG_init(void)
 
 	dm_label_register();
 	dm_catalog_init();
+	dm_pii_init();
 	RegisterXactCallback(reset_on_abort, NULL);
 }
 
@@ -102,6 +104,15 @@ bool
 dm_enforcing(void)
 {
 	return datamesh_enforce && internal_depth == 0 && !creating_extension;
+}
+
+/*
+ * Is datamesh running DDL of its own right now?
+ */
+bool
+dm_internal(void)
+{
+	return internal_depth > 0;
 }
 
 /*

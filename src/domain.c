@@ -430,6 +430,19 @@ datamesh_drop_domain(PG_FUNCTION_ARGS)
 	if (rc != SPI_OK_DELETE)
 		elog(ERROR, "could not delete from datamesh.domain: %s",
 			 SPI_result_code_string(rc));
+	/* its products, their grants, its scope, and its own key if unshared */
+	if (SPI_execute_with_args("DELETE FROM datamesh.unmasked u USING datamesh.product p"
+							  " WHERE u.product = p.product AND p.domain = $1",
+							  1, argtypes, values, NULL, false, 0) < 0 ||
+		SPI_execute_with_args("DELETE FROM datamesh.product WHERE domain = $1",
+							  1, argtypes, values, NULL, false, 0) < 0 ||
+		SPI_execute_with_args("DELETE FROM datamesh.pseudonym_scope WHERE domain = $1",
+							  1, argtypes, values, NULL, false, 0) < 0 ||
+		SPI_execute_with_args("DELETE FROM datamesh.pseudonym_key k WHERE k.scope = $1"
+							  " AND NOT EXISTS (SELECT FROM datamesh.pseudonym_scope s"
+							  " WHERE s.scope = $1)",
+							  1, argtypes, values, NULL, false, 0) < 0)
+		elog(ERROR, "could not clean up the catalog of domain \"%s\"", key);
 
 	dm_catalog_invalidate();
 	SPI_finish();

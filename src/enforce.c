@@ -46,6 +46,7 @@
 #include "catalog/pg_type.h"
 #include "commands/alter.h"
 #include "commands/event_trigger.h"
+#include "commands/extension.h"
 #include "commands/tablecmds.h"
 #include "commands/typecmds.h"
 #include "executor/executor.h"
@@ -69,9 +70,11 @@
 #include "datamesh.h"
 #include "depend.h"
 #include "enforce.h"
+#include "product.h"
 
 PG_FUNCTION_INFO_V1(datamesh_ddl_command_start);
 PG_FUNCTION_INFO_V1(datamesh_ddl_command_end);
+PG_FUNCTION_INFO_V1(datamesh_sql_drop);
 
 static void for_each_event_row(Oid fn_oid,
 							   void (*fn) (TupleTableSlot *slot, void *arg),
@@ -290,11 +293,25 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 	MemoryContext old;
 	List	   *commands;
 	List	   *seen = NIL;
+	List	   *regenerate = NIL;
 	ListCell   *lc;
 
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		elog(ERROR, "not fired by event trigger manager");
-	if (!dm_enforcing() || !dm_catalog_has_domains())
+	if (dm_internal() || creating_extension || !dm_catalog_has_domains())
+		PG_RETURN_VOID();
+	/*
+	 * A role that is neither superuser nor member of a domain's owner role
+	 * can create, change, label or grant nothing in the mesh and read no
+	 * private object: nothing it does can break a rule.  DDL outside the
+	 * mesh by such roles -- the common case -- ends here.
+	 */
+	if (!dm_catalog_may_reach_private(GetUserId()))
+		PG_RETURN_VOID();
+	/* classification changes regenerate products even with enforcement off */
+	if (!datamesh_enforce &&
+		!IsA(((EventTriggerData *) fcinfo->context)->parsetree, SecLabelStmt) &&
+		!IsA(((EventTriggerData *) fcinfo->context)->parsetree, ViewStmt))
 		PG_RETURN_VOID();
 
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "datamesh ddl_command_end",
@@ -311,6 +328,20 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 
 		if (cmd->in_extension)
 			continue;
+
+		/*
+		 * A new label, or a replaced view, can change what a product shows:
+		 * regenerate the products that read the relation.
+		 */
+		if (cmd->type == SCT_Simple &&
+			cmd->d.simple.address.classId == RelationRelationId &&
+			(IsA(cmd->parsetree, SecLabelStmt) ||
+			 (IsA(cmd->parsetree, ViewStmt) && ((ViewStmt *) cmd->parsetree)->replace)))
+			regenerate = list_append_unique_oid(regenerate,
+												cmd->d.simple.address.objectId);
+		if (!datamesh_enforce)
+			continue;
+
 		switch (cmd->type)
 		{
 			case SCT_Simple:
@@ -338,6 +369,9 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 				break;
 		}
 	}
+
+	foreach(lc, regenerate)
+		dm_product_regenerate_for(lfirst_oid(lc));
 
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(cxt);
@@ -634,8 +668,11 @@ check_grant(InternalGrant *istmt)
 		ListCell   *lc2;
 
 		ObjectAddressSet(object, classid, lfirst_oid(lc));
-		if (!dm_catalog_schema_domain(dm_object_schema(&object), &domain, &layer) ||
-			!dm_layer_is_private(layer))
+		if (!dm_catalog_schema_domain(dm_object_schema(&object), &domain, &layer))
+			continue;
+		/* a data_products schema gives consumers USAGE, and nothing more */
+		if (!dm_layer_is_private(layer) &&
+			!(classid == NamespaceRelationId && (istmt->privileges & ~ACL_USAGE) != 0))
 			continue;
 		foreach(lc2, istmt->grantees)
 			check_grantee(&domain, dm_describe_object(&object),
@@ -887,4 +924,73 @@ check_raw_metadata(Oid relid, Oid nspid, bool creating)
 					get_rel_name(relid), get_namespace_name(nspid), missing),
 			 errdetail("Every table in the raw and raw_external layers keeps the metadata columns _added_at, _type and _source_system."),
 			 errhint("Keep the metadata columns, or move the table to another layer if it does not hold raw data.")));
+}
+
+/* row callback of sql_drop: a dropped view of a data_products schema */
+static void
+check_dropped_product(TupleTableSlot *slot, void *arg)
+{
+	bool		isnull;
+	Datum		classid = slot_getattr(slot, 1, &isnull);
+	Datum		type;
+	Datum		schema;
+	Datum		identity;
+	Datum		original;
+	DmDomain	domain;
+	DmLayer		layer;
+
+	if (isnull || DatumGetObjectId(classid) != RelationRelationId)
+		return;
+	type = slot_getattr(slot, 7, &isnull);
+	if (isnull || strcmp(TextDatumGetCString(type), "view") != 0)
+		return;
+	schema = slot_getattr(slot, 8, &isnull);
+	if (isnull ||
+		!dm_catalog_schema_name_domain(TextDatumGetCString(schema), &domain, &layer) ||
+		layer != DM_LAYER_DATA_PRODUCTS)
+		return;
+	identity = slot_getattr(slot, 10, &isnull);
+	original = slot_getattr(slot, 4, &isnull);
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("cannot drop data product %s", TextDatumGetCString(identity)),
+			 errdetail("Rule 1: the data products of domain \"%s\" are made and removed only by datamesh; this statement would drop one %s.",
+					   domain.key, DatumGetBool(original) ? "directly" : "through CASCADE"),
+			 errhint("Withdraw the product with datamesh.unpublish_product() first.")));
+}
+
+/*
+ * sql_drop: a data product is dropped only by unpublish_product.  Only a
+ * DROP VIEW, DROP OWNED, or a drop with CASCADE can drop a view, so other
+ * drops return at once.
+ */
+Datum
+datamesh_sql_drop(PG_FUNCTION_ARGS)
+{
+	Node	   *parsetree;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		elog(ERROR, "not fired by event trigger manager");
+	if (!dm_enforcing() || !dm_catalog_has_domains())
+		PG_RETURN_VOID();
+	parsetree = ((EventTriggerData *) fcinfo->context)->parsetree;
+	if (IsA(parsetree, DropStmt))
+	{
+		DropStmt   *stmt = (DropStmt *) parsetree;
+
+		if (stmt->behavior != DROP_CASCADE && stmt->removeType != OBJECT_VIEW)
+			PG_RETURN_VOID();
+	}
+	else if (IsA(parsetree, AlterTableStmt))
+	{
+		ListCell   *lc;
+		bool		cascade = false;
+
+		foreach(lc, ((AlterTableStmt *) parsetree)->cmds)
+			cascade |= ((AlterTableCmd *) lfirst(lc))->behavior == DROP_CASCADE;
+		if (!cascade)
+			PG_RETURN_VOID();
+	}
+	for_each_event_row(F_PG_EVENT_TRIGGER_DROPPED_OBJECTS, check_dropped_product, NULL);
+	PG_RETURN_VOID();
 }

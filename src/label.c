@@ -20,6 +20,8 @@
 #include <limits.h>
 
 #include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "utils/builtins.h"
 #include "commands/seclabel.h"
 #include "utils/lsyscache.h"
 
@@ -153,6 +155,91 @@ dm_pii_parse_label(const char *label, DmPiiStrategy *out)
 	return dm_pii_parse_strategy(label + 4, out);
 }
 
+/* does a bucket width have a fractional part? */
+static bool
+bucket_is_whole(const DmPiiStrategy *strategy)
+{
+	const char *dot = strchr(strategy->bucket, '.');
+
+	if (dot == NULL)
+		return true;
+	for (dot++; *dot; dot++)
+		if (*dot != '0')
+			return false;
+	return true;
+}
+
+/*
+ * Can the strategy mask a value of this (base) type while keeping it?
+ */
+bool
+dm_pii_type_supported(const DmPiiStrategy *strategy, Oid basetype)
+{
+	switch (strategy->kind)
+	{
+		case DM_PII_REDACT:
+			return true;
+		case DM_PII_HASH:
+			return basetype == TEXTOID || basetype == VARCHAROID ||
+				basetype == BPCHAROID || basetype == INT4OID ||
+				basetype == INT8OID || basetype == UUIDOID ||
+				basetype == BYTEAOID;
+		case DM_PII_EMAIL:
+		case DM_PII_PARTIAL:
+			return basetype == TEXTOID || basetype == VARCHAROID ||
+				basetype == BPCHAROID;
+		case DM_PII_YEAR:
+		case DM_PII_MONTH:
+			return basetype == DATEOID || basetype == TIMESTAMPOID ||
+				basetype == TIMESTAMPTZOID;
+		case DM_PII_BUCKET:
+			if (basetype == INT2OID || basetype == INT4OID || basetype == INT8OID)
+				return bucket_is_whole(strategy);
+			return basetype == NUMERICOID || basetype == FLOAT4OID ||
+				basetype == FLOAT8OID;
+	}
+	return false;
+}
+
+/*
+ * Raises a clear error if the strategy cannot mask a column of typid.
+ */
+void
+dm_pii_check_type(const DmPiiStrategy *strategy, const char *text,
+				  Oid typid, const char *column)
+{
+	const char *types = NULL;
+
+	if (dm_pii_type_supported(strategy, getBaseType(typid)))
+		return;
+	switch (strategy->kind)
+	{
+		case DM_PII_REDACT:
+			break;
+		case DM_PII_HASH:
+			types = "text, varchar, char, integer, bigint, uuid and bytea";
+			break;
+		case DM_PII_EMAIL:
+		case DM_PII_PARTIAL:
+			types = "text, varchar and char";
+			break;
+		case DM_PII_YEAR:
+		case DM_PII_MONTH:
+			types = "date, timestamp and timestamptz";
+			break;
+		case DM_PII_BUCKET:
+			types = "smallint, integer and bigint (with a whole width), numeric, real and double precision";
+			break;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			 errmsg("masking strategy \"%s\" cannot mask column \"%s\" of type %s",
+					text, column, format_type_be(typid)),
+			 errdetail("Strategy \"%s\" supports %s; a masked column keeps its type.",
+					   text, types),
+			 errhint("Choose another strategy, for example \"redact\", which supports every type.")));
+}
+
 /*
  * The provider hook: called before SECURITY LABEL FOR datamesh writes.
  */
@@ -187,4 +274,7 @@ check_relabel(const ObjectAddress *object, const char *seclabel)
 				 errdetail("A datamesh label has the form pii:STRATEGY, where STRATEGY is one of: %s.",
 						   DM_PII_STRATEGIES),
 				 errhint("For example: SECURITY LABEL FOR datamesh ON COLUMN t.email IS 'pii:email'.")));
+	dm_pii_check_type(&strategy, seclabel + 4,
+					  get_atttype(object->objectId, object->objectSubId),
+					  get_attname(object->objectId, object->objectSubId, false));
 }

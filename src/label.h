@@ -39,5 +39,8 @@ typedef struct DmPiiStrategy
 extern void dm_label_register(void);
 extern bool dm_pii_parse_strategy(const char *text, DmPiiStrategy *out);
 extern bool dm_pii_parse_label(const char *label, DmPiiStrategy *out);
+extern bool dm_pii_type_supported(const DmPiiStrategy *strategy, Oid basetype);
+extern void dm_pii_check_type(const DmPiiStrategy *strategy, const char *text,
+							  Oid typid, const char *column);
 
 #endif							/* DATAMESH_LABEL_H */

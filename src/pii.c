@@ -1,0 +1,1094 @@
+/*-------------------------------------------------------------------------
+ *
+ * pii.c
+ *		Masking functions of data products, keyed pseudonyms.
+ *
+ * A product view calls one mask function per classified column, e.g.
+ *		datamesh.mask_email(s.email, 'sales_data_products.customers')
+ * The last argument names the product.  On its first call in an execution
+ * (state in fn_extra, rebuilt by every executor start) the function asks
+ * whether the current user is a member of a role granted unmasked access
+ * to that product -- membership, never the superuser bypass -- and then
+ * either passes values through or masks them.  So the decision is taken
+ * when a query runs, not when it was planned.
+ *
+ * Every mask is total and quiet: no input raises an error (an error text
+ * could show the input).  A value too short or malformed for its strategy
+ * is hidden whole (NULL or all '*').
+ *
+ * Keyed pseudonyms (strategy hash) are SipHash-2-4 with 128-bit output
+ * over a type tag and the value's bytes, keyed with the 128-bit key of the
+ * product's pseudonym scope.  The key sits in datamesh.pseudonym_key, which
+ * nobody but superusers can read; this file reads it with the low-level
+ * table API.  A consumer must not be able to compute the pseudonym of a
+ * value of his own choosing, yet functions in a view run with the reader's
+ * privileges, so mask_hash is callable by every reader.  Its planner
+ * support function therefore checks every call while it is planned: the
+ * value must be computed from columns of relations of the product's own
+ * pseudonym scope, in the same query level.  Only members of the scope's
+ * domains (and superusers) can name such relations; a consumer meets them
+ * only inside a product view, which is a security barrier and therefore
+ * never flattened into his query.  At run time mask_hash also refuses a
+ * constant or parameter as its value, in case a call escaped planning.
+ *
+ * IDENTIFICATION
+ *		src/pii.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "datatype/timestamp.h"
+#include "common/int.h"
+#include "fmgr.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "nodes/nodeFuncs.h"
+#include "nodes/pathnodes.h"
+#include "nodes/supportnodes.h"
+#include "parser/parse_relation.h"
+#include "parser/parsetree.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/fmgrprotos.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+#include "utils/rel.h"
+#include "utils/uuid.h"
+
+#include "catalog.h"
+#include "datamesh.h"
+#include "pii.h"
+
+/* what a product's mask functions need to know, cached per backend */
+typedef struct ProductAccess
+{
+	char		product[2 * NAMEDATALEN + 2];	/* hash key: qualified name */
+	char		domain[NAMEDATALEN];	/* owning domain */
+	int			ngrantees;		/* roles granted unmasked access */
+	Oid		   *grantees;
+	bool		has_key;		/* a key exists for the product's scope */
+	unsigned char key[DM_KEY_BYTES];
+} ProductAccess;
+
+/* per call site and execution, in fn_extra */
+typedef struct MaskState
+{
+	bool		clear;			/* reader sees clear text */
+	bool		usable;			/* hash: key found and value not chosen */
+	unsigned char key[DM_KEY_BYTES];
+	/* bucket on numeric: the width, prepared on the first masked value */
+	bool		width_ready;
+	bool		width_whole;	/* a whole number in (0, 9e18): int64 path */
+	int64		width;
+	Numeric		zero;
+	Numeric		lo;				/* -9e18 and 9e18, bounds of the int64 path */
+	Numeric		hi;
+} MaskState;
+
+static MemoryContext access_cxt = NULL;
+static HTAB *access_map = NULL;
+
+/* the tables the cache is built from, and datamesh.domain */
+static const char *const watched_names[] = {
+	"product", "unmasked", "pseudonym_scope", "pseudonym_key", "domain"
+};
+static Oid	watched[lengthof(watched_names)];
+
+PG_FUNCTION_INFO_V1(datamesh_mask_redact);
+PG_FUNCTION_INFO_V1(datamesh_mask_email);
+PG_FUNCTION_INFO_V1(datamesh_mask_partial);
+PG_FUNCTION_INFO_V1(datamesh_mask_year_date);
+PG_FUNCTION_INFO_V1(datamesh_mask_month_date);
+PG_FUNCTION_INFO_V1(datamesh_mask_year_ts);
+PG_FUNCTION_INFO_V1(datamesh_mask_month_ts);
+PG_FUNCTION_INFO_V1(datamesh_mask_bucket_int8);
+PG_FUNCTION_INFO_V1(datamesh_mask_bucket_int4);
+PG_FUNCTION_INFO_V1(datamesh_mask_bucket_int2);
+PG_FUNCTION_INFO_V1(datamesh_mask_bucket_float8);
+PG_FUNCTION_INFO_V1(datamesh_mask_bucket_float4);
+PG_FUNCTION_INFO_V1(datamesh_mask_bucket_numeric);
+PG_FUNCTION_INFO_V1(datamesh_mask_hash_text);
+PG_FUNCTION_INFO_V1(datamesh_mask_hash_int4);
+PG_FUNCTION_INFO_V1(datamesh_mask_hash_int8);
+PG_FUNCTION_INFO_V1(datamesh_mask_hash_uuid);
+PG_FUNCTION_INFO_V1(datamesh_mask_hash_bytea);
+PG_FUNCTION_INFO_V1(datamesh_mask_hash_support);
+PG_FUNCTION_INFO_V1(datamesh_siphash);
+
+static void invalidate_access(Datum arg, Oid relid);
+
+/* ------------------------------------------------------------------------
+ * SipHash-2-4 (Aumasson and Bernstein, 2012), 64- or 128-bit output.
+ * ------------------------------------------------------------------------
+ */
+#define ROTL64(x, b) (uint64) (((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND \
+	do { \
+		v0 += v1; v1 = ROTL64(v1, 13); v1 ^= v0; v0 = ROTL64(v0, 32); \
+		v2 += v3; v3 = ROTL64(v3, 16); v3 ^= v2; \
+		v0 += v3; v3 = ROTL64(v3, 21); v3 ^= v0; \
+		v2 += v1; v1 = ROTL64(v1, 17); v1 ^= v2; v2 = ROTL64(v2, 32); \
+	} while (0)
+
+static inline uint64
+load_le64(const unsigned char *p)
+{
+	return (uint64) p[0] | ((uint64) p[1] << 8) | ((uint64) p[2] << 16) |
+		((uint64) p[3] << 24) | ((uint64) p[4] << 32) | ((uint64) p[5] << 40) |
+		((uint64) p[6] << 48) | ((uint64) p[7] << 56);
+}
+
+static inline void
+store_le64(unsigned char *p, uint64 v)
+{
+	int			i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (unsigned char) (v >> (8 * i));
+}
+
+/*
+ * SipHash-2-4 of in[0..inlen) under a 16-byte key; outlen is 8 or 16.
+ */
+void
+dm_siphash(const unsigned char *in, size_t inlen, const unsigned char *key,
+		   unsigned char *out, int outlen)
+{
+	uint64		k0 = load_le64(key);
+	uint64		k1 = load_le64(key + 8);
+	uint64		v0 = UINT64CONST(0x736f6d6570736575) ^ k0;
+	uint64		v1 = UINT64CONST(0x646f72616e646f6d) ^ k1;
+	uint64		v2 = UINT64CONST(0x6c7967656e657261) ^ k0;
+	uint64		v3 = UINT64CONST(0x7465646279746573) ^ k1;
+	uint64		b = ((uint64) inlen) << 56;
+	const unsigned char *end = in + inlen - (inlen % 8);
+	int			left = inlen & 7;
+	int			i;
+
+	if (outlen == 16)
+		v1 ^= 0xee;
+	for (; in != end; in += 8)
+	{
+		uint64		m = load_le64(in);
+
+		v3 ^= m;
+		SIPROUND;
+		SIPROUND;
+		v0 ^= m;
+	}
+	for (i = left - 1; i >= 0; i--)
+		b |= ((uint64) in[i]) << (8 * i);
+	v3 ^= b;
+	SIPROUND;
+	SIPROUND;
+	v0 ^= b;
+
+	v2 ^= (outlen == 16) ? 0xee : 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	store_le64(out, v0 ^ v1 ^ v2 ^ v3);
+	if (outlen == 8)
+		return;
+	v1 ^= 0xdd;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	store_le64(out + 8, v0 ^ v1 ^ v2 ^ v3);
+}
+
+/*
+ * datamesh.siphash(data bytea, key bytea, bytes int): the PRF behind the
+ * hash strategy, with a key of the caller's, for checking it against the
+ * published test vectors.  It knows no key of the mesh.
+ */
+Datum
+datamesh_siphash(PG_FUNCTION_ARGS)
+{
+	bytea	   *data = PG_GETARG_BYTEA_PP(0);
+	bytea	   *key = PG_GETARG_BYTEA_PP(1);
+	int32		bytes = PG_GETARG_INT32(2);
+	bytea	   *result;
+
+	if (VARSIZE_ANY_EXHDR(key) != DM_KEY_BYTES)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("SipHash key must be %d bytes long", DM_KEY_BYTES)));
+	if (bytes != 8 && bytes != 16)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("SipHash output must be 8 or 16 bytes long")));
+	result = palloc(VARHDRSZ + bytes);
+	SET_VARSIZE(result, VARHDRSZ + bytes);
+	dm_siphash((unsigned char *) VARDATA_ANY(data), VARSIZE_ANY_EXHDR(data),
+			   (unsigned char *) VARDATA_ANY(key),
+			   (unsigned char *) VARDATA(result), bytes);
+	PG_RETURN_BYTEA_P(result);
+}
+
+/* ------------------------------------------------------------------------
+ * Who may see clear text, and the keys: a backend-local cache of
+ * datamesh.product, datamesh.unmasked, datamesh.pseudonym_scope and
+ * datamesh.pseudonym_key, dropped when any of them changes.
+ * ------------------------------------------------------------------------
+ */
+void
+dm_pii_init(void)
+{
+	CacheRegisterRelcacheCallback(invalidate_access, (Datum) 0);
+}
+
+static void
+invalidate_access(Datum arg, Oid relid)
+{
+	int			i;
+
+	/* no catalog access in here: compare with the tables read at build */
+	if (access_map == NULL)
+		return;
+	for (i = 0; i < lengthof(watched); i++)
+	{
+		if (relid == InvalidOid || relid == watched[i])
+		{
+			MemoryContextReset(access_cxt);
+			access_map = NULL;
+			return;
+		}
+	}
+}
+
+/*
+ * Calls fn for every tuple of datamesh.<relname>; low-level, no privilege
+ * checks, works in parallel workers.
+ */
+static void
+scan_table(const char *relname,
+		   void (*fn) (HeapTuple tuple, TupleDesc desc, Relation rel, void *arg),
+		   void *arg)
+{
+	Oid			relid = dm_catalog_relid(relname);
+	Relation	rel;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+
+	if (!OidIsValid(relid))
+		return;
+	rel = table_open(relid, AccessShareLock);
+	scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+		fn(tuple, RelationGetDescr(rel), rel, arg);
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+}
+
+static char *
+attr_text(HeapTuple tuple, Relation rel, const char *attname)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(tuple, attnameAttNum(rel, attname, false),
+								 RelationGetDescr(rel), &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+typedef struct AccessBuild
+{
+	ProductAccess *pa;
+	char		scope[NAMEDATALEN];
+	List	   *grantees;
+} AccessBuild;
+
+static void
+find_product(HeapTuple tuple, TupleDesc desc, Relation rel, void *arg)
+{
+	AccessBuild *b = arg;
+	char	   *product = attr_text(tuple, rel, "product");
+
+	if (product && strcmp(product, b->pa->product) == 0)
+	{
+		char	   *domain = attr_text(tuple, rel, "domain");
+
+		strlcpy(b->pa->domain, domain ? domain : "", NAMEDATALEN);
+	}
+}
+
+static void
+find_grantees(HeapTuple tuple, TupleDesc desc, Relation rel, void *arg)
+{
+	AccessBuild *b = arg;
+	char	   *product = attr_text(tuple, rel, "product");
+
+	if (product && strcmp(product, b->pa->product) == 0)
+	{
+		bool		isnull;
+		Datum		d = heap_getattr(tuple, attnameAttNum(rel, "grantee", false),
+									 desc, &isnull);
+
+		if (!isnull)
+			b->grantees = lappend_oid(b->grantees, DatumGetObjectId(d));
+	}
+}
+
+static void
+find_scope(HeapTuple tuple, TupleDesc desc, Relation rel, void *arg)
+{
+	AccessBuild *b = arg;
+	char	   *domain = attr_text(tuple, rel, "domain");
+
+	if (domain && strcmp(domain, b->pa->domain) == 0)
+	{
+		char	   *scope = attr_text(tuple, rel, "scope");
+
+		if (scope)
+			strlcpy(b->scope, scope, NAMEDATALEN);
+	}
+}
+
+static void
+find_key(HeapTuple tuple, TupleDesc desc, Relation rel, void *arg)
+{
+	AccessBuild *b = arg;
+	char	   *scope = attr_text(tuple, rel, "scope");
+
+	if (scope && strcmp(scope, b->scope) == 0)
+	{
+		bool		isnull;
+		Datum		d = heap_getattr(tuple, attnameAttNum(rel, "key", false),
+									 desc, &isnull);
+
+		if (!isnull)
+		{
+			bytea	   *key = DatumGetByteaPP(d);
+
+			if (VARSIZE_ANY_EXHDR(key) == DM_KEY_BYTES)
+			{
+				memcpy(b->pa->key, VARDATA_ANY(key), DM_KEY_BYTES);
+				b->pa->has_key = true;
+			}
+		}
+	}
+}
+
+/*
+ * The pseudonym scope of a domain: its own key unless an admin set one.
+ * Writes into scope (NAMEDATALEN bytes).
+ */
+static void
+domain_scope(const char *domain, char *scope)
+{
+	AccessBuild b;
+	ProductAccess pa;
+
+	memset(&pa, 0, sizeof(pa));
+	strlcpy(pa.domain, domain, NAMEDATALEN);
+	memset(&b, 0, sizeof(b));
+	b.pa = &pa;
+	strlcpy(b.scope, domain, NAMEDATALEN);
+	scan_table("pseudonym_scope", find_scope, &b);
+	strlcpy(scope, b.scope, NAMEDATALEN);
+}
+
+/*
+ * What the mask functions of a product need: its domain, the roles granted
+ * unmasked access, the key of its scope.  NULL for an unknown product.
+ */
+static ProductAccess *
+product_access(const char *product)
+{
+	ProductAccess *pa;
+	bool		found;
+	AccessBuild b;
+	ListCell   *lc;
+	int			i;
+
+	if (strlen(product) >= sizeof(((ProductAccess *) 0)->product))
+		return NULL;
+	if (access_map == NULL)
+	{
+		HASHCTL		ctl;
+
+		for (i = 0; i < lengthof(watched); i++)
+			watched[i] = dm_catalog_relid(watched_names[i]);
+
+		if (access_cxt == NULL)
+			access_cxt = AllocSetContextCreate(CacheMemoryContext,
+											   "datamesh product access",
+											   ALLOCSET_SMALL_SIZES);
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(((ProductAccess *) 0)->product);
+		ctl.entrysize = sizeof(ProductAccess);
+		ctl.hcxt = access_cxt;
+		access_map = hash_create("datamesh product access", 32, &ctl,
+								 HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	}
+	pa = hash_search(access_map, product, HASH_FIND, NULL);
+	if (pa != NULL)
+		return pa->domain[0] ? pa : NULL;
+
+	/* build the entry aside, so that an error leaves no half entry */
+	{
+		ProductAccess tmp;
+
+		memset(&tmp, 0, sizeof(tmp));
+		strlcpy(tmp.product, product, sizeof(tmp.product));
+		memset(&b, 0, sizeof(b));
+		b.pa = &tmp;
+		scan_table("product", find_product, &b);
+		if (tmp.domain[0])
+		{
+			scan_table("unmasked", find_grantees, &b);
+			domain_scope(tmp.domain, b.scope);
+			scan_table("pseudonym_key", find_key, &b);
+		}
+		if (access_map == NULL)		/* invalidated while we read */
+			return tmp.domain[0] ? product_access(product) : NULL;
+		pa = hash_search(access_map, product, HASH_ENTER, &found);
+		memcpy(pa, &tmp, sizeof(tmp));
+		pa->ngrantees = list_length(b.grantees);
+		pa->grantees = MemoryContextAlloc(access_cxt,
+										  sizeof(Oid) * Max(pa->ngrantees, 1));
+		i = 0;
+		foreach(lc, b.grantees)
+			pa->grantees[i++] = lfirst_oid(lc);
+	}
+	return pa->domain[0] ? pa : NULL;
+}
+
+/*
+ * The state of one mask call site for this execution: computed on the
+ * first call, kept in fn_extra.  hash says whether the key is needed.
+ */
+static MaskState *
+mask_state(FunctionCallInfo fcinfo, int product_arg, bool hash)
+{
+	MaskState  *state = (MaskState *) fcinfo->flinfo->fn_extra;
+	ProductAccess *pa;
+	char	   *product;
+	int			i;
+
+	if (state != NULL)
+		return state;
+	state = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(MaskState));
+	product = text_to_cstring(PG_GETARG_TEXT_PP(product_arg));
+	pa = product_access(product);
+	if (pa != NULL)
+	{
+		Oid			user = GetUserId();
+
+		/* membership, not the superuser bypass */
+		for (i = 0; i < pa->ngrantees && !state->clear; i++)
+			state->clear = is_member_of_role_nosuper(user, pa->grantees[i]);
+		if (hash && pa->has_key)
+		{
+			/* a value the caller chose is never hashed, whatever planned it */
+			Node	   *expr = fcinfo->flinfo->fn_expr;
+			Node	   *arg = NULL;
+
+			if (expr && IsA(expr, FuncExpr) && ((FuncExpr *) expr)->args != NIL)
+				arg = linitial(((FuncExpr *) expr)->args);
+			if (arg != NULL && !IsA(arg, Const) && !IsA(arg, Param))
+			{
+				memcpy(state->key, pa->key, DM_KEY_BYTES);
+				state->usable = true;
+			}
+		}
+	}
+	fcinfo->flinfo->fn_extra = state;
+	return state;
+}
+
+/* ------------------------------------------------------------------------
+ * The strategies
+ * ------------------------------------------------------------------------
+ */
+
+/* redact: NULL of any type */
+Datum
+datamesh_mask_redact(PG_FUNCTION_ARGS)
+{
+	if (mask_state(fcinfo, 1, false)->clear)
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	PG_RETURN_NULL();
+}
+
+/* number of characters of s[0..len) */
+static inline int
+char_count(const char *s, int len)
+{
+	return pg_database_encoding_max_length() == 1 ? len : pg_mbstrlen_with_len(s, len);
+}
+
+/*
+ * email: "a***@example.com"; the first character of the local part is kept
+ * only when it has at least three; anything but one address is NULL.
+ */
+Datum
+datamesh_mask_email(PG_FUNCTION_ARGS)
+{
+	text	   *in;
+	const char *s;
+	int			len;
+	const char *at = NULL;
+	int			i;
+	int			local_len;
+	int			keep = 0;
+	StringInfoData buf;
+
+	if (mask_state(fcinfo, 1, false)->clear)
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	in = PG_GETARG_TEXT_PP(0);
+	s = VARDATA_ANY(in);
+	len = VARSIZE_ANY_EXHDR(in);
+	for (i = 0; i < len; i++)
+	{
+		if (s[i] == '@')
+		{
+			if (at != NULL)
+				PG_RETURN_NULL();	/* several '@' */
+			at = s + i;
+		}
+	}
+	if (at == NULL)
+		PG_RETURN_NULL();
+	local_len = at - s;
+	if (local_len == 0 || local_len == len - 1)
+		PG_RETURN_NULL();		/* empty local part or domain */
+	if (char_count(s, local_len) >= 3)
+		keep = pg_mblen(s);
+	initStringInfo(&buf);
+	appendBinaryStringInfo(&buf, s, keep);
+	appendStringInfoString(&buf, "***");
+	appendBinaryStringInfo(&buf, at, len - local_len);
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(buf.data, buf.len));
+}
+
+/*
+ * partial(p,s): the first p and last s characters kept, the rest '*'; a
+ * value of at most p+s characters is all '*'.
+ */
+Datum
+datamesh_mask_partial(PG_FUNCTION_ARGS)
+{
+	text	   *in;
+	const char *s;
+	int			len;
+	int			prefix = PG_GETARG_INT32(1);
+	int			suffix = PG_GETARG_INT32(2);
+	int			nchars;
+	text	   *out;
+	char	   *o;
+	const char *p;
+	int			i;
+
+	if (mask_state(fcinfo, 3, false)->clear)
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	in = PG_GETARG_TEXT_PP(0);
+	s = VARDATA_ANY(in);
+	len = VARSIZE_ANY_EXHDR(in);
+	nchars = char_count(s, len);
+	prefix = Max(prefix, 0);
+	suffix = Max(suffix, 0);
+
+	if ((int64) prefix + suffix >= nchars)
+	{
+		out = palloc(VARHDRSZ + nchars);
+		SET_VARSIZE(out, VARHDRSZ + nchars);
+		memset(VARDATA(out), '*', nchars);
+		PG_RETURN_TEXT_P(out);
+	}
+
+	/* at most the input's bytes: each hidden character becomes one '*' */
+	out = palloc(VARHDRSZ + len);
+	o = VARDATA(out);
+	p = s;
+	for (i = 0; i < nchars; i++)
+	{
+		int			l = pg_mblen(p);
+
+		if (i < prefix || i >= nchars - suffix)
+		{
+			memcpy(o, p, l);
+			o += l;
+		}
+		else
+			*o++ = '*';
+		p += l;
+	}
+	SET_VARSIZE(out, VARHDRSZ + (o - VARDATA(out)));
+	PG_RETURN_TEXT_P(out);
+}
+
+/* year/month of a Julian day number, as the first day of it */
+static inline int
+truncate_julian(int jd, bool to_year)
+{
+	int			y,
+				m,
+				d;
+
+	j2date(jd, &y, &m, &d);
+	return date2j(y, to_year ? 1 : m, 1);
+}
+
+static Datum
+mask_date(FunctionCallInfo fcinfo, bool to_year)
+{
+	DateADT		d;
+
+	if (mask_state(fcinfo, 1, false)->clear)
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	d = PG_GETARG_DATEADT(0);
+	if (DATE_NOT_FINITE(d))
+		PG_RETURN_DATEADT(d);
+	PG_RETURN_DATEADT(truncate_julian(d + POSTGRES_EPOCH_JDATE, to_year) -
+					  POSTGRES_EPOCH_JDATE);
+}
+
+/*
+ * timestamp and timestamptz alike: the stored value is a count of
+ * microseconds, and for timestamptz it is UTC, so truncating it as a
+ * timestamp truncates in UTC whatever the reader's TimeZone.
+ */
+static Datum
+mask_ts(FunctionCallInfo fcinfo, bool to_year)
+{
+	Timestamp	ts;
+	int64		days;
+
+	if (mask_state(fcinfo, 1, false)->clear)
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	ts = PG_GETARG_TIMESTAMP(0);
+	if (TIMESTAMP_NOT_FINITE(ts))
+		PG_RETURN_TIMESTAMP(ts);
+	days = ts / USECS_PER_DAY;
+	if (ts % USECS_PER_DAY < 0)
+		days--;
+	days = truncate_julian((int) (days + POSTGRES_EPOCH_JDATE), to_year) -
+		POSTGRES_EPOCH_JDATE;
+	PG_RETURN_TIMESTAMP(days * USECS_PER_DAY);
+}
+
+Datum
+datamesh_mask_year_date(PG_FUNCTION_ARGS)
+{
+	return mask_date(fcinfo, true);
+}
+
+Datum
+datamesh_mask_month_date(PG_FUNCTION_ARGS)
+{
+	return mask_date(fcinfo, false);
+}
+
+Datum
+datamesh_mask_year_ts(PG_FUNCTION_ARGS)
+{
+	return mask_ts(fcinfo, true);
+}
+
+Datum
+datamesh_mask_month_ts(PG_FUNCTION_ARGS)
+{
+	return mask_ts(fcinfo, false);
+}
+
+/*
+ * floor(x / n) * n for integers, towards minus infinity; false when the
+ * result would not fit (the caller hides the value).
+ */
+static inline bool
+bucket_int64(int64 x, int64 n, int64 *result)
+{
+	int64		q;
+
+	if (n <= 0)
+		return false;
+	q = x / n;
+	if (x % n != 0 && x < 0)
+		q--;
+	return !pg_mul_s64_overflow(q, n, result);
+}
+
+Datum
+datamesh_mask_bucket_int8(PG_FUNCTION_ARGS)
+{
+	int64		r;
+
+	if (mask_state(fcinfo, 2, false)->clear)
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	if (!bucket_int64(PG_GETARG_INT64(0), PG_GETARG_INT64(1), &r))
+		PG_RETURN_NULL();
+	PG_RETURN_INT64(r);
+}
+
+Datum
+datamesh_mask_bucket_int4(PG_FUNCTION_ARGS)
+{
+	int64		r;
+
+	if (mask_state(fcinfo, 2, false)->clear)
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	if (!bucket_int64(PG_GETARG_INT32(0), PG_GETARG_INT64(1), &r) ||
+		r < PG_INT32_MIN || r > PG_INT32_MAX)
+		PG_RETURN_NULL();
+	PG_RETURN_INT32((int32) r);
+}
+
+Datum
+datamesh_mask_bucket_int2(PG_FUNCTION_ARGS)
+{
+	int64		r;
+
+	if (mask_state(fcinfo, 2, false)->clear)
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	if (!bucket_int64(PG_GETARG_INT16(0), PG_GETARG_INT64(1), &r) ||
+		r < PG_INT16_MIN || r > PG_INT16_MAX)
+		PG_RETURN_NULL();
+	PG_RETURN_INT16((int16) r);
+}
+
+Datum
+datamesh_mask_bucket_float8(PG_FUNCTION_ARGS)
+{
+	float8		x;
+	float8		n;
+
+	if (mask_state(fcinfo, 2, false)->clear)
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	x = PG_GETARG_FLOAT8(0);
+	n = PG_GETARG_FLOAT8(1);
+	if (isnan(x) || isinf(x))
+		PG_RETURN_FLOAT8(x);
+	if (!(n > 0) || isinf(n))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(floor(x / n) * n);
+}
+
+Datum
+datamesh_mask_bucket_float4(PG_FUNCTION_ARGS)
+{
+	float4		x;
+	float8		n;
+
+	if (mask_state(fcinfo, 2, false)->clear)
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	x = PG_GETARG_FLOAT4(0);
+	n = PG_GETARG_FLOAT8(1);
+	if (isnan(x) || isinf(x))
+		PG_RETURN_FLOAT4(x);
+	if (!(n > 0) || isinf(n))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT4((float4) (floor((float8) x / n) * n));
+}
+
+static inline int
+num_cmp(Numeric a, Numeric b)
+{
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(a),
+											 NumericGetDatum(b)));
+}
+
+/*
+ * numeric: NaN and Infinity stay; whole numbers within +-9e18 (with a
+ * whole width) take an int64 path, several times faster than numeric
+ * arithmetic; the rest is floor(x / n) * n in numeric.
+ */
+Datum
+datamesh_mask_bucket_numeric(PG_FUNCTION_ARGS)
+{
+	MaskState  *state = mask_state(fcinfo, 2, false);
+	Numeric		x;
+	Numeric		n;
+	Datum		q;
+
+	if (state->clear)
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	x = PG_GETARG_NUMERIC(0);
+	n = PG_GETARG_NUMERIC(1);
+	if (numeric_is_nan(x) || numeric_is_inf(x))
+		PG_RETURN_NUMERIC(x);
+
+	if (!state->width_ready)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		state->zero = int64_to_numeric(0);
+		state->lo = int64_to_numeric(-INT64CONST(9000000000000000000));
+		state->hi = int64_to_numeric(INT64CONST(9000000000000000000));
+		if (!numeric_is_nan(n) && !numeric_is_inf(n) &&
+			num_cmp(n, state->zero) > 0 && num_cmp(n, state->hi) < 0 &&
+			DatumGetInt32(DirectFunctionCall1(numeric_scale, NumericGetDatum(n))) == 0)
+		{
+			state->width_whole = true;
+			state->width = DatumGetInt64(DirectFunctionCall1(numeric_int8,
+															 NumericGetDatum(n)));
+		}
+		state->width_ready = true;
+		MemoryContextSwitchTo(old);
+	}
+	if (numeric_is_nan(n) || numeric_is_inf(n) || num_cmp(n, state->zero) <= 0)
+		PG_RETURN_NULL();		/* no usable width: hide the value */
+
+	if (state->width_whole && num_cmp(x, state->lo) > 0 && num_cmp(x, state->hi) < 0)
+	{
+		Datum		xf = NumericGetDatum(x);
+		int64		r;
+
+		/* floor(x / n) == floor(floor(x) / n) for a whole n > 0 */
+		if (DatumGetInt32(DirectFunctionCall1(numeric_scale, xf)) != 0)
+			xf = DirectFunctionCall1(numeric_floor, xf);
+		if (bucket_int64(DatumGetInt64(DirectFunctionCall1(numeric_int8, xf)),
+						 state->width, &r))
+			PG_RETURN_NUMERIC(int64_to_numeric(r));
+		PG_RETURN_NULL();
+	}
+
+	q = DirectFunctionCall2(numeric_div_trunc, NumericGetDatum(x), NumericGetDatum(n));
+	if (num_cmp(x, DatumGetNumeric(DirectFunctionCall2(numeric_mul, q,
+													   NumericGetDatum(n)))) < 0)
+		q = DirectFunctionCall2(numeric_sub, q, NumericGetDatum(int64_to_numeric(1)));
+	PG_RETURN_DATUM(DirectFunctionCall2(numeric_mul, q, NumericGetDatum(n)));
+}
+
+/* ------------------------------------------------------------------------
+ * hash: keyed pseudonyms that keep the column's type
+ * ------------------------------------------------------------------------
+ */
+
+/* type tags, so that 5 and '5' never share a pseudonym */
+#define TAG_TEXT	't'
+#define TAG_INT		'i'
+#define TAG_UUID	'u'
+#define TAG_BYTEA	'b'
+
+/* SipHash-128 of tag || data under the state's key */
+static void
+pseudonym(MaskState *state, char tag, const void *data, size_t len,
+		  unsigned char *out)
+{
+	unsigned char stackbuf[256];
+	unsigned char *buf = len + 1 <= sizeof(stackbuf) ? stackbuf : palloc(len + 1);
+
+	buf[0] = (unsigned char) tag;
+	memcpy(buf + 1, data, len);
+	dm_siphash(buf, len + 1, state->key, out, 16);
+	if (buf != stackbuf)
+		pfree(buf);
+}
+
+/* text: 32 hex digits (a varchar(n) column truncates them) */
+Datum
+datamesh_mask_hash_text(PG_FUNCTION_ARGS)
+{
+	MaskState  *state = mask_state(fcinfo, 1, true);
+	text	   *in;
+	unsigned char h[16];
+	text	   *out;
+	static const char hex[] = "0123456789abcdef";
+	int			i;
+
+	if (state->clear)
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	if (!state->usable)
+		PG_RETURN_NULL();
+	in = PG_GETARG_TEXT_PP(0);
+	pseudonym(state, TAG_TEXT, VARDATA_ANY(in), VARSIZE_ANY_EXHDR(in), h);
+	out = palloc(VARHDRSZ + 32);
+	SET_VARSIZE(out, VARHDRSZ + 32);
+	for (i = 0; i < 16; i++)
+	{
+		VARDATA(out)[2 * i] = hex[h[i] >> 4];
+		VARDATA(out)[2 * i + 1] = hex[h[i] & 15];
+	}
+	PG_RETURN_TEXT_P(out);
+}
+
+/* integers hash as int64, so that an int4 and an int8 column join */
+static bool
+hash_int(FunctionCallInfo fcinfo, int64 v, int64 *result)
+{
+	MaskState  *state = mask_state(fcinfo, 1, true);
+	unsigned char h[16];
+	unsigned char le[8];
+
+	if (!state->usable)
+		return false;
+	store_le64(le, (uint64) v);
+	pseudonym(state, TAG_INT, le, 8, h);
+	*result = (int64) load_le64(h);
+	return true;
+}
+
+Datum
+datamesh_mask_hash_int8(PG_FUNCTION_ARGS)
+{
+	int64		r;
+
+	if (mask_state(fcinfo, 1, true)->clear)
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	if (!hash_int(fcinfo, PG_GETARG_INT64(0), &r))
+		PG_RETURN_NULL();
+	PG_RETURN_INT64(r);
+}
+
+Datum
+datamesh_mask_hash_int4(PG_FUNCTION_ARGS)
+{
+	int64		r;
+
+	if (mask_state(fcinfo, 1, true)->clear)
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	if (!hash_int(fcinfo, PG_GETARG_INT32(0), &r))
+		PG_RETURN_NULL();
+	PG_RETURN_INT32((int32) r);
+}
+
+/* uuid: the 128 bits, marked as a version 8 (custom) RFC 9562 uuid */
+Datum
+datamesh_mask_hash_uuid(PG_FUNCTION_ARGS)
+{
+	MaskState  *state = mask_state(fcinfo, 1, true);
+	pg_uuid_t  *in;
+	pg_uuid_t  *out;
+
+	if (state->clear)
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	if (!state->usable)
+		PG_RETURN_NULL();
+	in = PG_GETARG_UUID_P(0);
+	out = palloc(sizeof(pg_uuid_t));
+	pseudonym(state, TAG_UUID, in->data, UUID_LEN, out->data);
+	out->data[6] = (out->data[6] & 0x0f) | 0x80;
+	out->data[8] = (out->data[8] & 0x3f) | 0x80;
+	PG_RETURN_UUID_P(out);
+}
+
+/* bytea: the 16 bytes */
+Datum
+datamesh_mask_hash_bytea(PG_FUNCTION_ARGS)
+{
+	MaskState  *state = mask_state(fcinfo, 1, true);
+	bytea	   *in;
+	bytea	   *out;
+
+	if (state->clear)
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	if (!state->usable)
+		PG_RETURN_NULL();
+	in = PG_GETARG_BYTEA_PP(0);
+	out = palloc(VARHDRSZ + 16);
+	SET_VARSIZE(out, VARHDRSZ + 16);
+	pseudonym(state, TAG_BYTEA, VARDATA_ANY(in), VARSIZE_ANY_EXHDR(in),
+			  (unsigned char *) VARDATA(out));
+	PG_RETURN_BYTEA_P(out);
+}
+
+/* ------------------------------------------------------------------------
+ * The planner support function of mask_hash: who may compute pseudonyms
+ * ------------------------------------------------------------------------
+ */
+typedef struct VarCheck
+{
+	PlannerInfo *root;
+	char		scope[NAMEDATALEN];	/* the product's pseudonym scope */
+	int			nvars;			/* Vars seen */
+	bool		ok;				/* nothing but Vars of scope relations */
+} VarCheck;
+
+static bool
+check_value_walker(Node *node, VarCheck *vc)
+{
+	if (node == NULL || !vc->ok)
+		return false;
+	if (IsA(node, Var))
+	{
+		Var		   *var = (Var *) node;
+		RangeTblEntry *rte;
+		DmDomain	domain;
+		char		scope[NAMEDATALEN];
+
+		vc->nvars++;
+		if (var->varlevelsup != 0 || var->varno < 1 ||
+			var->varno > list_length(vc->root->parse->rtable))
+		{
+			vc->ok = false;
+			return false;
+		}
+		rte = rt_fetch(var->varno, vc->root->parse->rtable);
+		if (rte->rtekind != RTE_RELATION ||
+			!dm_catalog_schema_domain(get_rel_namespace(rte->relid), &domain, NULL))
+		{
+			vc->ok = false;
+			return false;
+		}
+		domain_scope(domain.key, scope);
+		if (strcmp(scope, vc->scope) != 0)
+			vc->ok = false;
+		return false;
+	}
+	if (IsA(node, Param) || IsA(node, SubLink) || IsA(node, Query))
+	{
+		vc->ok = false;
+		return false;
+	}
+	return expression_tree_walker(node, check_value_walker, (void *) vc);
+}
+
+/*
+ * SupportRequestSimplify on every planned call of mask_hash: refuses,
+ * with an error, a call whose value is not computed from columns of
+ * relations of the product's own pseudonym scope.
+ */
+Datum
+datamesh_mask_hash_support(PG_FUNCTION_ARGS)
+{
+	Node	   *rawreq = (Node *) PG_GETARG_POINTER(0);
+	SupportRequestSimplify *req;
+	FuncExpr   *fcall;
+	Node	   *product;
+	ProductAccess *pa = NULL;
+	VarCheck	vc;
+
+	if (!IsA(rawreq, SupportRequestSimplify))
+		PG_RETURN_POINTER(NULL);
+	req = (SupportRequestSimplify *) rawreq;
+	fcall = req->fcall;
+
+	memset(&vc, 0, sizeof(vc));
+	vc.root = req->root;
+	vc.ok = req->root != NULL && list_length(fcall->args) == 2;
+	if (vc.ok)
+	{
+		product = lsecond(fcall->args);
+		if (IsA(product, Const) && !((Const *) product)->constisnull)
+			pa = product_access(TextDatumGetCString(((Const *) product)->constvalue));
+		vc.ok = pa != NULL;
+	}
+	if (vc.ok)
+	{
+		domain_scope(pa->domain, vc.scope);
+		check_value_walker(linitial(fcall->args), &vc);
+	}
+	if (!vc.ok || vc.nvars == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("datamesh.mask_hash() is reserved to data product views"),
+				 errdetail("Pseudonyms are computed only from the columns of relations in the product's own pseudonym scope, so that nobody can compute the pseudonym of a value of his choosing."),
+				 errhint("Read the pseudonymized column from the data product instead.")));
+	PG_RETURN_POINTER(NULL);
+}
