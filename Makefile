@@ -42,6 +42,7 @@ demo:
 
 bench:
 	bash test/bench/run.sh
+	bash test/bench/masking.sh
 
 tap:
 	$(prove_installcheck)

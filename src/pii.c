@@ -89,13 +89,19 @@ typedef struct MaskState
 	bool		clear;			/* reader sees clear text */
 	bool		usable;			/* hash: key found and value not chosen */
 	unsigned char key[DM_KEY_BYTES];
+	/* year/month: the last period computed, [period_lo, period_hi) */
+	bool		period_valid;
+	int64		period_lo;
+	int64		period_hi;
 	/* bucket on numeric: the width, prepared on the first masked value */
 	bool		width_ready;
 	bool		width_whole;	/* a whole number in (0, 9e18): int64 path */
 	int64		width;
 	Numeric		zero;
-	Numeric		lo;				/* -9e18 and 9e18, bounds of the int64 path */
-	Numeric		hi;
+	Numeric		hi;				/* 9e18: a larger width takes the numeric path */
+	bool		last_valid;		/* the last bucket, returned again as is */
+	int64		last;
+	Numeric		last_value;
 } MaskState;
 
 static MemoryContext access_cxt = NULL;
@@ -530,7 +536,19 @@ datamesh_mask_redact(PG_FUNCTION_ARGS)
 static inline int
 char_count(const char *s, int len)
 {
-	return pg_database_encoding_max_length() == 1 ? len : pg_mbstrlen_with_len(s, len);
+	return pg_mbstrlen_with_len(s, len);
+}
+
+/* are all bytes of s[0..len) ASCII?  Then bytes are characters. */
+static inline bool
+all_ascii(const char *s, int len)
+{
+	int			i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char) s[i] & 0x80)
+			return false;
+	return true;
 }
 
 /*
@@ -543,38 +561,44 @@ datamesh_mask_email(PG_FUNCTION_ARGS)
 	text	   *in;
 	const char *s;
 	int			len;
-	const char *at = NULL;
-	int			i;
+	const char *at;
 	int			local_len;
 	int			keep = 0;
-	StringInfoData buf;
+	text	   *out;
+	char	   *o;
 
 	if (mask_state(fcinfo, 1, false)->clear)
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	in = PG_GETARG_TEXT_PP(0);
 	s = VARDATA_ANY(in);
 	len = VARSIZE_ANY_EXHDR(in);
-	for (i = 0; i < len; i++)
-	{
-		if (s[i] == '@')
-		{
-			if (at != NULL)
-				PG_RETURN_NULL();	/* several '@' */
-			at = s + i;
-		}
-	}
-	if (at == NULL)
-		PG_RETURN_NULL();
+	at = memchr(s, '@', len);
+	if (at == NULL || memchr(at + 1, '@', len - (at - s) - 1) != NULL)
+		PG_RETURN_NULL();		/* no '@', or several */
 	local_len = at - s;
 	if (local_len == 0 || local_len == len - 1)
 		PG_RETURN_NULL();		/* empty local part or domain */
-	if (char_count(s, local_len) >= 3)
-		keep = pg_mblen(s);
-	initStringInfo(&buf);
-	appendBinaryStringInfo(&buf, s, keep);
-	appendStringInfoString(&buf, "***");
-	appendBinaryStringInfo(&buf, at, len - local_len);
-	PG_RETURN_TEXT_P(cstring_to_text_with_len(buf.data, buf.len));
+	if (local_len >= 3)
+	{
+		/* at least three characters?  count no further than three */
+		int			n = 0;
+		int			off = 0;
+
+		while (off < local_len && n < 3)
+		{
+			off += pg_mblen(s + off);
+			n++;
+		}
+		if (n >= 3)
+			keep = Min(pg_mblen(s), local_len);
+	}
+	out = palloc(VARHDRSZ + keep + 3 + (len - local_len));
+	SET_VARSIZE(out, VARHDRSZ + keep + 3 + (len - local_len));
+	o = VARDATA(out);
+	memcpy(o, s, keep);
+	memcpy(o + keep, "***", 3);
+	memcpy(o + keep + 3, at, len - local_len);
+	PG_RETURN_TEXT_P(out);
 }
 
 /*
@@ -600,9 +624,27 @@ datamesh_mask_partial(PG_FUNCTION_ARGS)
 	in = PG_GETARG_TEXT_PP(0);
 	s = VARDATA_ANY(in);
 	len = VARSIZE_ANY_EXHDR(in);
-	nchars = char_count(s, len);
 	prefix = Max(prefix, 0);
 	suffix = Max(suffix, 0);
+
+	if (all_ascii(s, len))
+	{
+		/* one byte per character: copy the ends, fill the middle */
+		if ((int64) prefix + suffix >= len)
+		{
+			out = palloc(VARHDRSZ + len);
+			SET_VARSIZE(out, VARHDRSZ + len);
+			memset(VARDATA(out), '*', len);
+			PG_RETURN_TEXT_P(out);
+		}
+		out = palloc(VARHDRSZ + len);
+		SET_VARSIZE(out, VARHDRSZ + len);
+		memcpy(VARDATA(out), s, prefix);
+		memset(VARDATA(out) + prefix, '*', len - prefix - suffix);
+		memcpy(VARDATA(out) + len - suffix, s + len - suffix, suffix);
+		PG_RETURN_TEXT_P(out);
+	}
+	nchars = char_count(s, len);
 
 	if ((int64) prefix + suffix >= nchars)
 	{
@@ -633,30 +675,52 @@ datamesh_mask_partial(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(out);
 }
 
-/* year/month of a Julian day number, as the first day of it */
-static inline int
-truncate_julian(int jd, bool to_year)
+/*
+ * The period (year or month) of a Julian day: [first day, first day of the
+ * next period), as Julian days.
+ */
+static inline void
+julian_period(int jd, bool to_year, int *lo, int *hi)
 {
 	int			y,
 				m,
 				d;
 
 	j2date(jd, &y, &m, &d);
-	return date2j(y, to_year ? 1 : m, 1);
+	if (to_year)
+	{
+		*lo = date2j(y, 1, 1);
+		*hi = date2j(y + 1, 1, 1);
+	}
+	else
+	{
+		*lo = date2j(y, m, 1);
+		*hi = m == 12 ? date2j(y + 1, 1, 1) : date2j(y, m + 1, 1);
+	}
 }
 
 static Datum
 mask_date(FunctionCallInfo fcinfo, bool to_year)
 {
+	MaskState  *state = mask_state(fcinfo, 1, false);
 	DateADT		d;
+	int			lo,
+				hi;
 
-	if (mask_state(fcinfo, 1, false)->clear)
+	if (state->clear)
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	d = PG_GETARG_DATEADT(0);
 	if (DATE_NOT_FINITE(d))
 		PG_RETURN_DATEADT(d);
-	PG_RETURN_DATEADT(truncate_julian(d + POSTGRES_EPOCH_JDATE, to_year) -
-					  POSTGRES_EPOCH_JDATE);
+	/* neighbouring rows often share a period: remember the last one */
+	if (!state->period_valid || d < state->period_lo || d >= state->period_hi)
+	{
+		julian_period(d + POSTGRES_EPOCH_JDATE, to_year, &lo, &hi);
+		state->period_lo = lo - POSTGRES_EPOCH_JDATE;
+		state->period_hi = hi - POSTGRES_EPOCH_JDATE;
+		state->period_valid = true;
+	}
+	PG_RETURN_DATEADT((DateADT) state->period_lo);
 }
 
 /*
@@ -667,20 +731,28 @@ mask_date(FunctionCallInfo fcinfo, bool to_year)
 static Datum
 mask_ts(FunctionCallInfo fcinfo, bool to_year)
 {
+	MaskState  *state = mask_state(fcinfo, 1, false);
 	Timestamp	ts;
 	int64		days;
+	int			lo,
+				hi;
 
-	if (mask_state(fcinfo, 1, false)->clear)
+	if (state->clear)
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	ts = PG_GETARG_TIMESTAMP(0);
 	if (TIMESTAMP_NOT_FINITE(ts))
 		PG_RETURN_TIMESTAMP(ts);
-	days = ts / USECS_PER_DAY;
-	if (ts % USECS_PER_DAY < 0)
-		days--;
-	days = truncate_julian((int) (days + POSTGRES_EPOCH_JDATE), to_year) -
-		POSTGRES_EPOCH_JDATE;
-	PG_RETURN_TIMESTAMP(days * USECS_PER_DAY);
+	if (!state->period_valid || ts < state->period_lo || ts >= state->period_hi)
+	{
+		days = ts / USECS_PER_DAY;
+		if (ts % USECS_PER_DAY < 0)
+			days--;
+		julian_period((int) (days + POSTGRES_EPOCH_JDATE), to_year, &lo, &hi);
+		state->period_lo = (int64) (lo - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
+		state->period_hi = (int64) (hi - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
+		state->period_valid = true;
+	}
+	PG_RETURN_TIMESTAMP(state->period_lo);
 }
 
 Datum
@@ -804,9 +876,92 @@ num_cmp(Numeric a, Numeric b)
 }
 
 /*
- * numeric: NaN and Infinity stay; whole numbers within +-9e18 (with a
- * whole width) take an int64 path, several times faster than numeric
- * arithmetic; the rest is floor(x / n) * n in numeric.
+ * The on-disk format of numeric (documented in PostgreSQL's numeric.c and
+ * stable across releases, as pg_upgrade requires): a 16-bit header, then
+ * for the long format a 16-bit weight, then base-10000 digits.
+ */
+#define DM_NUMERIC_SIGN_MASK	0xC000
+#define DM_NUMERIC_NEG			0x4000
+#define DM_NUMERIC_SHORT		0x8000
+#define DM_NUMERIC_SPECIAL		0xC000
+#define DM_NUMERIC_SHORT_SIGN_MASK	0x2000
+#define DM_NUMERIC_SHORT_WEIGHT_SIGN_MASK	0x0040
+#define DM_NUMERIC_SHORT_WEIGHT_MASK	0x003F
+
+/*
+ * floor(x) of a numeric datum as int64, read straight from its bytes
+ * without detoasting a short header; false for NaN, Infinity and values
+ * of 1e16 or more, which take the numeric path.
+ */
+static bool
+numeric_floor_int64(Datum d, int64 *out)
+{
+	struct varlena *v = (struct varlena *) DatumGetPointer(d);
+	const char *p;
+	int			len;
+	uint16		header;
+	int			weight;
+	bool		neg;
+	const char *digits;
+	int			ndigits;
+	int64		ip = 0;
+	bool		frac = false;
+	int			i;
+
+	if (VARATT_IS_EXTENDED(v) && !VARATT_IS_SHORT(v))
+		v = pg_detoast_datum(v);
+	p = VARDATA_ANY(v);
+	len = VARSIZE_ANY_EXHDR(v);
+	if (len < 2)
+		return false;
+	memcpy(&header, p, 2);
+	if ((header & DM_NUMERIC_SIGN_MASK) == DM_NUMERIC_SPECIAL)
+		return false;
+	if ((header & DM_NUMERIC_SIGN_MASK) == DM_NUMERIC_SHORT)
+	{
+		neg = (header & DM_NUMERIC_SHORT_SIGN_MASK) != 0;
+		weight = (header & DM_NUMERIC_SHORT_WEIGHT_SIGN_MASK) ?
+			(int) (~DM_NUMERIC_SHORT_WEIGHT_MASK | (header & DM_NUMERIC_SHORT_WEIGHT_MASK)) :
+			(int) (header & DM_NUMERIC_SHORT_WEIGHT_MASK);
+		digits = p + 2;
+		ndigits = (len - 2) / 2;
+	}
+	else
+	{
+		int16		w;
+
+		if (len < 4)
+			return false;
+		neg = (header & DM_NUMERIC_SIGN_MASK) == DM_NUMERIC_NEG;
+		memcpy(&w, p + 2, 2);
+		weight = w;
+		digits = p + 4;
+		ndigits = (len - 4) / 2;
+	}
+	if (weight > 3)
+		return false;			/* 1e16 or more */
+	for (i = 0; i < ndigits; i++)
+	{
+		int16		digit;
+
+		memcpy(&digit, digits + 2 * i, 2);
+		if (digit < 0 || digit >= 10000)
+			return false;		/* not a format we know: the slow path */
+		if (i <= weight)
+			ip = ip * 10000 + digit;
+		else if (digit != 0)
+			frac = true;
+	}
+	for (; i <= weight; i++)
+		ip *= 10000;			/* trailing zero digits are not stored */
+	*out = neg ? -ip - (frac ? 1 : 0) : ip;
+	return true;
+}
+
+/*
+ * numeric: NaN and Infinity stay; values below 1e16 with a whole width
+ * take an int64 path read straight from the numeric's bytes, many times
+ * faster than numeric arithmetic; the rest is floor(x / n) * n in numeric.
  */
 Datum
 datamesh_mask_bucket_numeric(PG_FUNCTION_ARGS)
@@ -815,20 +970,18 @@ datamesh_mask_bucket_numeric(PG_FUNCTION_ARGS)
 	Numeric		x;
 	Numeric		n;
 	Datum		q;
+	int64		xf;
+	int64		r;
 
 	if (state->clear)
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	x = PG_GETARG_NUMERIC(0);
-	n = PG_GETARG_NUMERIC(1);
-	if (numeric_is_nan(x) || numeric_is_inf(x))
-		PG_RETURN_NUMERIC(x);
 
 	if (!state->width_ready)
 	{
 		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 
+		n = PG_GETARG_NUMERIC(1);
 		state->zero = int64_to_numeric(0);
-		state->lo = int64_to_numeric(-INT64CONST(9000000000000000000));
 		state->hi = int64_to_numeric(INT64CONST(9000000000000000000));
 		if (!numeric_is_nan(n) && !numeric_is_inf(n) &&
 			num_cmp(n, state->zero) > 0 && num_cmp(n, state->hi) < 0 &&
@@ -841,23 +994,37 @@ datamesh_mask_bucket_numeric(PG_FUNCTION_ARGS)
 		state->width_ready = true;
 		MemoryContextSwitchTo(old);
 	}
-	if (numeric_is_nan(n) || numeric_is_inf(n) || num_cmp(n, state->zero) <= 0)
-		PG_RETURN_NULL();		/* no usable width: hide the value */
 
-	if (state->width_whole && num_cmp(x, state->lo) > 0 && num_cmp(x, state->hi) < 0)
+	/* floor(x / n) == floor(floor(x) / n) for a whole n > 0 */
+	if (state->width_whole && numeric_floor_int64(PG_GETARG_DATUM(0), &xf))
 	{
-		Datum		xf = NumericGetDatum(x);
-		int64		r;
+		if (!bucket_int64(xf, state->width, &r))
+			PG_RETURN_NULL();
+		/*
+		 * Neighbouring rows often share a bucket: hand out the same
+		 * read-only value again (it lives as long as the query, like an
+		 * argument passed through).
+		 */
+		if (!state->last_valid || state->last != r)
+		{
+			MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 
-		/* floor(x / n) == floor(floor(x) / n) for a whole n > 0 */
-		if (DatumGetInt32(DirectFunctionCall1(numeric_scale, xf)) != 0)
-			xf = DirectFunctionCall1(numeric_floor, xf);
-		if (bucket_int64(DatumGetInt64(DirectFunctionCall1(numeric_int8, xf)),
-						 state->width, &r))
-			PG_RETURN_NUMERIC(int64_to_numeric(r));
-		PG_RETURN_NULL();
+			if (state->last_valid)
+				pfree(state->last_value);
+			state->last_value = int64_to_numeric(r);
+			state->last = r;
+			state->last_valid = true;
+			MemoryContextSwitchTo(old);
+		}
+		PG_RETURN_NUMERIC(state->last_value);
 	}
 
+	x = PG_GETARG_NUMERIC(0);
+	n = PG_GETARG_NUMERIC(1);
+	if (numeric_is_nan(x) || numeric_is_inf(x))
+		PG_RETURN_NUMERIC(x);
+	if (numeric_is_nan(n) || numeric_is_inf(n) || num_cmp(n, state->zero) <= 0)
+		PG_RETURN_NULL();		/* no usable width: hide the value */
 	q = DirectFunctionCall2(numeric_div_trunc, NumericGetDatum(x), NumericGetDatum(n));
 	if (num_cmp(x, DatumGetNumeric(DirectFunctionCall2(numeric_mul, q,
 													   NumericGetDatum(n)))) < 0)
