@@ -1254,7 +1254,7 @@ datamesh_mask_hash_support(PG_FUNCTION_ARGS)
 	if (!vc.ok || vc.nvars == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("datamesh.mask_hash() is reserved to data product views"),
+				 errmsg("datamesh.mask_hash() is reserved for data product views"),
 				 errdetail("Pseudonyms are computed only from the columns of relations in the product's own pseudonym scope, so that nobody can compute the pseudonym of a value of his choosing."),
 				 errhint("Read the pseudonymized column from the data product instead.")));
 	PG_RETURN_POINTER(NULL);

@@ -591,6 +591,42 @@ append_column(StringInfo sql, const char *col, Oid typid, int32 typmod,
 	appendStringInfo(sql, " AS %s", qcol);
 }
 
+/* collects the objects that depend on a product */
+static void
+collect_dependent(const ObjectAddress *dependent, Oid dependent_schema,
+				  const ObjectAddress *referenced, Oid referenced_schema,
+				  void *arg)
+{
+	StringInfo	list = (StringInfo) arg;
+	char	   *desc = dm_describe_object(dependent);
+
+	/* a view reads each column separately: name it once */
+	if (strstr(list->data, desc) == NULL)
+		appendStringInfo(list, "\n%s", desc);
+}
+
+/*
+ * Refuses to drop a product view that other objects depend on, naming
+ * them, before DROP VIEW would fail with a less helpful message.
+ */
+static void
+check_no_dependents(Oid viewid, const char *action)
+{
+	ObjectAddress addr;
+	StringInfoData list;
+
+	initStringInfo(&list);
+	ObjectAddressSet(addr, RelationRelationId, viewid);
+	dm_depend_dependents(&addr, collect_dependent, &list);
+	if (list.len > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+				 errmsg("cannot %s data product %s because other objects depend on it",
+						action, qualified_name(viewid)),
+				 errdetail("Objects that read the product:%s", list.data),
+				 errhint("Those objects must stop reading the product first; their owners can change them.")));
+}
+
 /* does the view have columns (names and types) that new ones do not keep? */
 static bool
 columns_compatible(Oid viewid, List *names, List *types)
@@ -697,6 +733,7 @@ generate_view(const ProductDef *def, const DmDomain *domain, bool *has_hash)
 	if (OidIsValid(viewid) && !columns_compatible(viewid, names, types))
 	{
 		/* the column list changed: drop it, if nothing depends on it */
+		check_no_dependents(viewid, "change the columns of");
 		exec_as(domain->owner, psprintf("DROP VIEW %s", qview));
 		viewid = InvalidOid;
 	}
@@ -994,6 +1031,7 @@ datamesh_unpublish_product(PG_FUNCTION_ARGS)
 	spi_connect();
 	product_arg(viewid, &domain, "unpublish data products");
 	qview = qualified_name(viewid);
+	check_no_dependents(viewid, "unpublish");
 	exec_as(domain.owner, psprintf("DROP VIEW %s", qview));
 	values[0] = CStringGetTextDatum(qview);
 	exec_catalog("DELETE FROM datamesh.unmasked WHERE product = $1", 1, types, values, NULL, false);
