@@ -15,6 +15,8 @@ $node->safe_psql('postgres', q{
 	CREATE ROLE sales_team;
 	CREATE ROLE hr_team;
 	CREATE ROLE consumers;
+	CREATE ROLE analyst LOGIN IN ROLE consumers;
+	CREATE ROLE auditor LOGIN IN ROLE consumers;
 	CREATE DATABASE mesh;
 	CREATE DATABASE mesh_plain;
 	CREATE DATABASE mesh_custom;
@@ -34,12 +36,16 @@ $node->safe_psql('mesh', q{
 	CREATE VIEW sales_intermediates.order_ids AS SELECT id FROM sales_raw.orders;
 	CREATE FUNCTION sales_intermediates.order_total() RETURNS bigint LANGUAGE sql
 		BEGIN ATOMIC SELECT count(*) FROM sales_raw.orders; END;
-	SET datamesh.enforce = off;
-	CREATE VIEW sales_data_products.orders WITH (security_barrier) AS
-		SELECT id FROM sales_intermediates.order_ids;
-	ALTER VIEW sales_data_products.orders OWNER TO sales_team;
-	GRANT SELECT ON sales_data_products.orders TO consumers;
-	RESET datamesh.enforce;
+	CREATE TABLE sales_raw.customers (id int PRIMARY KEY, email text, name text, born date);
+	INSERT INTO sales_raw.customers VALUES (1, 'ann@example.com', 'Ann', '1980-05-17'),
+		(2, 'bob@example.org', 'Bob', '1990-01-02');
+	SELECT datamesh.set_pii('sales_raw.customers', 'id', 'hash');
+	SELECT datamesh.set_pii('sales_raw.customers', 'name', 'hash');
+	SELECT datamesh.set_pii('sales_raw.customers', 'born', 'year');
+	SELECT datamesh.publish_product('sales_intermediates.order_ids', 'orders', description => 'Order ids');
+	SELECT datamesh.publish_product('sales_raw.customers');
+	SELECT datamesh.grant_unmasked('sales_data_products.customers', 'auditor');
+	SELECT datamesh.set_pseudonym_scope('acme_hr_prod', 'sales');
 	CREATE VIEW acme_hr_prod_intermediates.order_count AS
 		SELECT count(*) FROM sales_data_products.orders;
 	-- set last, so that a restore meets raw tables before the setting
@@ -62,6 +68,14 @@ my %queries = (
 				WHERE provider = 'datamesh' ORDER BY 1, 2},
 	data => q{SELECT id, email, _added_at IS NOT NULL FROM sales_raw.orders ORDER BY 1},
 	triggers => q{SELECT evtname, evtenabled FROM pg_event_trigger ORDER BY 1},
+	products => q{SELECT * FROM datamesh.products ORDER BY product},
+	pii => q{SELECT * FROM datamesh.pii_columns ORDER BY 1, 2},
+	keys => q{SELECT scope, key FROM datamesh.pseudonym_key ORDER BY 1},
+	scopes => q{SELECT * FROM datamesh.pseudonym_scope ORDER BY 1},
+	unmasked => q{SELECT * FROM datamesh.unmasked ORDER BY 1, 2},
+	viewdefs => q{SELECT viewname, definition FROM pg_views WHERE schemaname ~ '_data_products$' ORDER BY 1},
+	masked => q{SET ROLE analyst; SELECT * FROM sales_data_products.customers ORDER BY born},
+	clear => q{SET ROLE auditor; SELECT * FROM sales_data_products.customers ORDER BY id},
 );
 
 my %before;
@@ -111,6 +125,14 @@ foreach my $db ('mesh_plain', 'mesh_custom')
 	($ret, $out, $err) = $node->psql($db,
 		q{SECURITY LABEL FOR datamesh ON COLUMN sales_raw.orders.email IS 'pii:nonsense'});
 	like($err, qr/invalid datamesh security label/, "$db: label provider active in a fresh session");
+
+	# products keep working: pseudonyms are stable, a new label regenerates
+	$node->safe_psql($db, q{SELECT datamesh.set_pii('sales_raw.customers', 'email', 'email')});
+	like($node->safe_psql($db, q{SET ROLE analyst; SELECT email FROM sales_data_products.customers WHERE born < '1985-01-01'}),
+		qr/^a\*\*\*\@example\.com$/, "$db: a new label regenerates the restored product");
+	($ret, $out, $err) = $node->psql($db,
+		q{SET ROLE analyst; SELECT datamesh.mask_hash('Ann'::text, 'sales_data_products.customers')});
+	like($err, qr/reserved for data product views/, "$db: pseudonyms stay out of reach");
 
 	# the mesh keeps working: a new domain and a new raw table
 	$node->safe_psql($db, q{SELECT datamesh.create_domain('billing', 'sales_team')});
