@@ -26,6 +26,16 @@ INSERT INTO sales_raw.people VALUES
  (6, 'Ünï@exämple.com', 'x@', 'ab@c', repeat('x', 10000), 'ABCDEF',
   '2024-02-29', '2024-02-29 12:00', '2024-02-29 12:00+14',
   0, 0, 0, 999.99, 0, 0, '{}');
+-- the remaining (strategy, type) pairs
+ALTER TABLE sales_raw.people ADD COLUMN code_ch char(6), ADD COLUMN tag_ch char(8),
+    ADD COLUMN born_m date, ADD COLUMN seen_y timestamp, ADD COLUMN seen_tz_y timestamptz;
+UPDATE sales_raw.people SET code_ch = left(code_vc, 6), tag_ch = left(email_vc, 8),
+    born_m = born, seen_y = seen, seen_tz_y = seen_tz;
+SELECT datamesh.set_pii('sales_raw.people', 'code_ch', 'partial(1,1)');
+SELECT datamesh.set_pii('sales_raw.people', 'tag_ch', 'hash');
+SELECT datamesh.set_pii('sales_raw.people', 'born_m', 'month');
+SELECT datamesh.set_pii('sales_raw.people', 'seen_y', 'year');
+SELECT datamesh.set_pii('sales_raw.people', 'seen_tz_y', 'year');
 -- the same classification by function and by label
 SELECT datamesh.set_pii('sales_raw.people', 'email', 'email');
 SECURITY LABEL FOR datamesh ON COLUMN sales_raw.people.email_vc IS 'pii:email';
@@ -57,6 +67,8 @@ SET TimeZone = 'Pacific/Kiritimati';
 SELECT id, email, email_vc, email_ch, code_vc, born, seen, seen_tz FROM sales_data_products.people ORDER BY id;
 RESET TimeZone;
 SELECT id, left(code, 12) AS code, length(code) AS code_len, n2, n4, n8, num, f4, f8, secret
+  FROM sales_data_products.people ORDER BY id;
+SELECT id, code_ch, length(tag_ch) AS tag_len, tag_ch IS NOT NULL AS tagged, born_m, seen_y, seen_tz_y
   FROM sales_data_products.people ORDER BY id;
 RESET ROLE;
 -- superusers see masked values too: only grant_unmasked unmasks

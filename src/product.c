@@ -48,12 +48,14 @@
 #include "nodes/nodeFuncs.h"
 #include "parser/parsetree.h"
 #include "rewrite/prs2lock.h"
+#include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
 #include "catalog.h"
@@ -149,6 +151,44 @@ exec_catalog(const char *sql, int nargs, Oid *types, Datum *values,
 	}
 	PG_END_TRY();
 	return rc;
+}
+
+/*
+ * A read of the catalog with the latest snapshot rather than the
+ * statement's: regeneration after a lock wait must see the products that
+ * the transaction it waited for committed, whatever the isolation level.
+ * (SPI connected)
+ */
+static void
+read_catalog_latest(const char *sql, int nargs, Oid *types, Datum *values)
+{
+	Oid			save_user;
+	int			save_sec;
+	SPIPlanPtr	plan;
+	Snapshot	snap;
+	int			rc;
+
+	GetUserIdAndSecContext(&save_user, &save_sec);
+	SetUserIdAndSecContext(BOOTSTRAP_SUPERUSERID,
+						   save_sec | SECURITY_LOCAL_USERID_CHANGE);
+	PG_TRY();
+	{
+		plan = SPI_prepare(sql, nargs, types);
+		if (plan == NULL)
+			elog(ERROR, "SPI_prepare failed (%s): %s",
+				 SPI_result_code_string(SPI_result), sql);
+		snap = RegisterSnapshot(GetLatestSnapshot());
+		rc = SPI_execute_snapshot(plan, values, NULL, snap, InvalidSnapshot,
+								  true, false, 0);
+		UnregisterSnapshot(snap);
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "SPI failed (%s): %s", SPI_result_code_string(rc), sql);
+	}
+	PG_FINALLY();
+	{
+		SetUserIdAndSecContext(save_user, save_sec);
+	}
+	PG_END_TRY();
 }
 
 /* invalidates the mask functions' caches in every backend */
@@ -479,6 +519,13 @@ classify_column(Oid relid, AttrNumber attnum, int depth, Classified *out)
 	char		relkind;
 
 	memset(out, 0, sizeof(*out));
+
+	/*
+	 * SECURITY LABEL takes this lock too: a label set concurrently waits for
+	 * this transaction, and then regenerates the product it produces, or
+	 * this one waits for the label and reads it.
+	 */
+	LockRelationOid(relid, ShareUpdateExclusiveLock);
 	if (column_label(relid, attnum, &out->strategy))
 	{
 		out->classified = true;
@@ -979,20 +1026,6 @@ product_row(Oid viewid, char **domain, char **source, List **columns,
 	return true;
 }
 
-/*
- * Is relid a view recorded as a data product?
- */
-bool
-dm_product_is_product(Oid relid)
-{
-	bool		found;
-
-	spi_connect();
-	found = product_row(relid, NULL, NULL, NULL, NULL);
-	SPI_finish();
-	return found;
-}
-
 /* resolves a product argument and checks the caller's membership */
 static void
 product_arg(Oid viewid, DmDomain *domain, const char *what)
@@ -1105,9 +1138,9 @@ dm_product_regenerate_for(Oid relid)
 		return;
 	spi_connect();
 	values[0] = CStringGetTextDatum(domain.key);
-	exec_catalog("SELECT product, name, source, columns::pg_catalog.text[], description"
-				 " FROM datamesh.product WHERE domain = $1 ORDER BY product",
-				 1, types, values, NULL, true);
+	read_catalog_latest("SELECT product, name, source, columns::pg_catalog.text[], description"
+						" FROM datamesh.product WHERE domain = $1 ORDER BY product",
+						1, types, values);
 	tuptable = SPI_tuptable;
 	n = SPI_processed;
 	for (i = 0; i < n; i++)

@@ -12,6 +12,5 @@
 #define DATAMESH_PRODUCT_H
 
 extern void dm_product_regenerate_for(Oid relid);
-extern bool dm_product_is_product(Oid relid);
 
 #endif							/* DATAMESH_PRODUCT_H */

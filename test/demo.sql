@@ -36,7 +36,7 @@ SELECT relname, relowner::regrole FROM pg_class WHERE oid = 'sales_raw.orders'::
 CREATE VIEW sales_intermediates.order_totals AS
     SELECT customer, sum(amount) AS total FROM sales_raw.orders GROUP BY customer;
 SELECT * FROM sales_intermediates.order_totals ORDER BY customer;
--- classify personal data (masking arrives with data products)
+-- classify personal data: every product that shows the column masks it
 SECURITY LABEL FOR datamesh ON COLUMN sales_raw.orders.email IS 'pii:email';
 RESET ROLE;
 
@@ -65,12 +65,45 @@ SECURITY LABEL FOR datamesh ON COLUMN sales_raw.orders.customer IS 'pii:scramble
 RESET ROLE;
 
 \echo
-\echo '== 4. The escape hatch is for superusers only'
+\echo '== 4. Sales publishes a data product: PII masked for everyone else'
+SET ROLE alice;
+SELECT datamesh.set_pii('sales_raw.orders', 'customer', 'hash');
+SELECT datamesh.publish_product('sales_raw.orders', description => 'Web shop orders, one row each');
+SELECT product, source, version, status, description FROM datamesh.products;
+SELECT * FROM datamesh.pii_columns;
+RESET ROLE;
+SET ROLE mark;
+-- marketing reads the product: e-mail masked, customer pseudonymized (the same name gives the same pseudonym)
+SELECT id, customer, email, amount FROM sales_data_products.orders ORDER BY id;
+-- and builds on it in its own domain
+RESET ROLE;
+SET ROLE mark;
+CREATE VIEW marketing_prod_intermediates.revenue AS SELECT sum(amount) AS revenue FROM sales_data_products.orders;
+SELECT * FROM marketing_prod_intermediates.revenue;
+-- nobody outside sales can compute the pseudonym of a name of his choosing
+SELECT datamesh.mask_hash('Ann'::text, 'sales_data_products.orders');
+RESET ROLE;
+-- a role granted unmasked access reads clear text; everyone else, superusers included, does not
+CREATE ROLE auditor LOGIN IN ROLE marketing_team;
+SET ROLE alice;
+SELECT datamesh.grant_unmasked('sales_data_products.orders', 'auditor');
+RESET ROLE;
+SET ROLE auditor;
+SELECT id, customer, email FROM sales_data_products.orders ORDER BY id;
+RESET ROLE;
+SELECT id, customer, email FROM sales_data_products.orders ORDER BY id;
+-- products are generated: dropping one by hand is refused
+DROP VIEW sales_data_products.orders;
+
+\echo
+\echo '== 5. The escape hatch is for superusers only'
 SET ROLE alice;
 SET datamesh.enforce = off;
 RESET ROLE;
 
 \echo
-\echo '== 5. Domains are dropped as a whole'
+\echo '== 6. Domains are dropped as a whole'
+-- marketing's view reads a sales product: dropping sales is refused ...
+SELECT datamesh.drop_domain('sales');
 SELECT datamesh.drop_domain('marketing_prod');
 SELECT domain FROM datamesh.domains;

@@ -9,6 +9,8 @@
 #   outside       plain schema, database with the extension and domains, plain role
 #   outside_su    the same as a superuser (may reach private schemas: full check)
 #   domain        intermediates schema of a domain, a member of the team
+#   domain_team   the same as the team role itself (SET ROLE team): nothing to
+#                 hand over, so this isolates the cost of the ownership hand-over
 #   raw           raw schema of a domain (datamesh adds the metadata columns)
 # Each run of a configuration sits between two runs of base, and before each
 # run the database is vacuumed, so that drift and catalog bloat from earlier
@@ -64,6 +66,7 @@ configs="base:bench_base:plain:bench_user
 outside:bench_mesh:plain:bench_user
 outside_su:bench_mesh:plain:postgres
 domain:bench_mesh:bench_intermediates:bench_dev
+domain_team:bench_mesh:bench_intermediates:bench_team
 raw:bench_mesh:bench_raw:bench_dev"
 
 # warm up caches and WAL before measuring
@@ -91,7 +94,7 @@ median() {
     sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 echo
-echo "DDL statements per second, 1 client, $ROUNDS rounds of ${BENCH_SECONDS:-5}s runs;"
+echo "DDL statements per second, 1 client, $ROUNDS rounds of ${SECONDS_PER_RUN}s runs;"
 echo "time ratio = base tps / tps, each run against the mean of the base runs around it (median):"
 for c in $configs; do
     IFS=: read -r name db schema role <<<"$c"
