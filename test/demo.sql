@@ -76,8 +76,6 @@ SET ROLE mark;
 -- marketing reads the product: e-mail masked, customer pseudonymized (the same name gives the same pseudonym)
 SELECT id, customer, email, amount FROM sales_data_products.orders ORDER BY id;
 -- and builds on it in its own domain
-RESET ROLE;
-SET ROLE mark;
 CREATE VIEW marketing_prod_intermediates.revenue AS SELECT sum(amount) AS revenue FROM sales_data_products.orders;
 SELECT * FROM marketing_prod_intermediates.revenue;
 -- nobody outside sales can compute the pseudonym of a name of his choosing
@@ -92,8 +90,8 @@ SET ROLE auditor;
 SELECT id, customer, email FROM sales_data_products.orders ORDER BY id;
 RESET ROLE;
 SELECT id, customer, email FROM sales_data_products.orders ORDER BY id;
--- products are generated: dropping one by hand is refused
-DROP VIEW sales_data_products.orders;
+-- products are generated: dropping one by hand is refused, even with CASCADE
+DROP VIEW sales_data_products.orders CASCADE;
 
 \echo
 \echo '== 5. The escape hatch is for superusers only'
