@@ -1,6 +1,10 @@
 -- the datamesh security label provider works in a fresh session, without preloading
 SELECT datamesh.create_domain('sales', 'regress_sales');
 CREATE TABLE sales_raw.customers (id int, email text, name text, born date, zip text, income numeric);
+-- a new session whose first statement is a label: the provider is there
+\c
+SELECT count(*) AS datamesh_loaded FROM pg_settings WHERE name = 'datamesh.enforce';
+SECURITY LABEL FOR datamesh ON COLUMN sales_raw.customers.email IS 'pii:bogus';
 SECURITY LABEL FOR datamesh ON COLUMN sales_raw.customers.email IS 'pii:email';
 SECURITY LABEL FOR datamesh ON COLUMN sales_raw.customers.name IS 'pii:hash';
 SECURITY LABEL FOR datamesh ON COLUMN sales_raw.customers.born IS 'pii:year';

@@ -143,6 +143,20 @@ CREATE OR REPLACE VIEW sales_intermediates.swap AS SELECT id, id AS a, n4 AS b F
 RESET ROLE;
 SELECT * FROM sales_data_products.swap WHERE id = 1;
 
+-- renaming or moving the source loses nothing: a later label still reaches the product
+SET ROLE regress_alice;
+ALTER TABLE sales_raw.people RENAME TO persons;
+ALTER TABLE sales_raw.persons SET SCHEMA sales_information_objects;
+SELECT datamesh.unset_pii('sales_information_objects.persons', 'email');
+SELECT datamesh.set_pii('sales_information_objects.persons', 'email', 'partial(1,0)');
+RESET ROLE;
+SELECT email FROM sales_data_products.people WHERE id = 1;
+SELECT source FROM datamesh.products WHERE product = 'sales_data_products.people';
+SET ROLE regress_alice;
+ALTER TABLE sales_information_objects.persons SET SCHEMA sales_raw;
+ALTER TABLE sales_raw.persons RENAME TO people;
+RESET ROLE;
+
 -- clear text only for members of a role granted unmasked access
 SET ROLE regress_alice;
 SELECT datamesh.grant_unmasked('sales_data_products.people', 'regress_consumers');

@@ -39,6 +39,12 @@ SELECT * FROM sales_data_products.orders ORDER BY id;
 SELECT datamesh.publish_product('sales_raw.orders');
 RESET ROLE;
 
+-- a new consumer role gets the products too
+SELECT datamesh.configure('consumer_role', 'regress_consumers');
+SELECT relacl FROM pg_class WHERE oid = 'sales_data_products.totals'::regclass;
+SELECT datamesh.configure('consumer_role', NULL);
+SELECT relacl FROM pg_class WHERE oid = 'sales_data_products.totals'::regclass;
+
 -- other teams read products and build on them
 SET ROLE regress_bob;
 CREATE VIEW hr_intermediates.order_count AS SELECT count(*) AS n FROM sales_data_products.orders;

@@ -452,7 +452,8 @@ datamesh_drop_domain(PG_FUNCTION_ARGS)
 /*
  * datamesh.configure(setting, value): sets a mesh setting; NULL restores
  * the default.  Changing consumer_role moves the USAGE grant of every
- * data_products schema to the new role.
+ * data_products schema, and the SELECT grant of every product, to the new
+ * role.
  */
 Datum
 datamesh_configure(PG_FUNCTION_ARGS)
@@ -527,7 +528,11 @@ datamesh_configure(PG_FUNCTION_ARGS)
 					continue;
 				dm_exec_internal(psprintf("REVOKE USAGE ON SCHEMA %s FROM %s",
 										  quote_identifier(nspname), old));
+				dm_exec_internal(psprintf("REVOKE SELECT ON ALL TABLES IN SCHEMA %s FROM %s",
+										  quote_identifier(nspname), old));
 				dm_exec_internal(psprintf("GRANT USAGE ON SCHEMA %s TO %s",
+										  quote_identifier(nspname), new));
+				dm_exec_internal(psprintf("GRANT SELECT ON ALL TABLES IN SCHEMA %s TO %s",
 										  quote_identifier(nspname), new));
 			}
 		}

@@ -1119,6 +1119,31 @@ reads_relation(Oid rel, Oid target, int depth)
 }
 
 /*
+ * The relation a product view reads (its FROM item), found from the view
+ * itself, so that renaming or moving the source loses nothing.
+ */
+static Oid
+product_source(Oid viewid)
+{
+	Relation	rel = relation_open(viewid, AccessShareLock);
+	Query	   *q = relation_query(rel);
+	Oid			source = InvalidOid;
+	ListCell   *lc;
+
+	relation_close(rel, AccessShareLock);
+	if (q == NULL)
+		return InvalidOid;
+	foreach(lc, q->rtable)
+	{
+		RangeTblEntry *rte = lfirst(lc);
+
+		if (rte->rtekind == RTE_RELATION && rte->relid != viewid)
+			source = rte->relid;
+	}
+	return source;
+}
+
+/*
  * Regenerates every product of relid's domain that reads relid, directly
  * or through views: after its classification or its definition changed.
  */
@@ -1146,14 +1171,19 @@ dm_product_regenerate_for(Oid relid)
 	for (i = 0; i < n; i++)
 	{
 		HeapTuple	tup = tuptable->vals[i];
-		char	   *source = SPI_getvalue(tup, tuptable->tupdesc, 3);
+		char	   *product = SPI_getvalue(tup, tuptable->tupdesc, 1);
+		Oid			viewid;
 		Oid			srcid;
 		ProductDef	def;
 		bool		isnull;
 		Datum		cols;
 
-		srcid = DatumGetObjectId(DirectFunctionCall1(to_regclass,
-													 CStringGetTextDatum(source)));
+		/* the view's name is fixed (rule 1); its source is what it reads */
+		viewid = DatumGetObjectId(DirectFunctionCall1(to_regclass,
+													  CStringGetTextDatum(product)));
+		if (!OidIsValid(viewid))
+			continue;			/* dropped by hand with enforcement off */
+		srcid = product_source(viewid);
 		if (!OidIsValid(srcid) || !reads_relation(srcid, relid, 0))
 			continue;
 		memset(&def, 0, sizeof(def));
@@ -1175,8 +1205,6 @@ dm_product_regenerate_for(Oid relid)
 					def.columns = lappend(def.columns, TextDatumGetCString(elems[j]));
 		}
 		def.description = NULL; /* keep the comment as it is */
-		if (!OidIsValid(get_relname_relid(def.name, get_namespace_oid(def.schema, false))))
-			continue;			/* dropped by hand with enforcement off */
 		publish(&def, &domain);
 	}
 	SPI_finish();
