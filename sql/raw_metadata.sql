@@ -28,6 +28,17 @@ SELECT count(*) FROM pg_attribute WHERE attrelid = 'sales_intermediates.plain'::
 ALTER TABLE sales_raw.orders DROP COLUMN _type;
 ALTER TABLE sales_raw.orders RENAME COLUMN _source_system TO source;
 ALTER TABLE sales_raw.orders ALTER COLUMN _added_at TYPE timestamp;
+-- a table moved in with enforcement off is repaired by its next change
+RESET ROLE;
+SET datamesh.enforce = off;
+CREATE TABLE sales_raw.legacy (id int);
+RESET datamesh.enforce;
+SET ROLE regress_alice;
+SELECT count(*) AS metadata_columns FROM pg_attribute WHERE attrelid = 'sales_raw.legacy'::regclass AND attname LIKE '\_%';
+RESET ROLE;
+ALTER TABLE sales_raw.legacy OWNER TO regress_sales;
+SET ROLE regress_alice;
+SELECT attname FROM pg_attribute WHERE attrelid = 'sales_raw.legacy'::regclass AND attnum > 0 ORDER BY attnum;
 -- wrong types are refused at creation
 CREATE TABLE sales_raw.bad (id int, _added_at text);
 RESET ROLE;

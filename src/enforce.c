@@ -89,7 +89,7 @@ static void check_reading(const ObjectAddress *dependent, Oid dependent_schema,
 static void check_grantee(const DmDomain *domain, const char *objdesc,
 						  Oid grantee, const char *hint);
 static void ensure_owner(const ObjectAddress *object, const DmDomain *domain);
-static void check_raw_metadata(Oid relid, Oid nspid, bool creating);
+static void check_raw_metadata(Oid relid, Oid nspid, Node *parsetree);
 static void check_relation_acl(Oid relid, const DmDomain *domain,
 							   bool moved);
 static void check_schema_managed(const char *nspname, const char *what);
@@ -502,8 +502,7 @@ check_command(CollectedCommand *cmd, const ObjectAddress *object, List **seen)
 
 		if (whole.classId == RelationRelationId &&
 			(layer == DM_LAYER_RAW || layer == DM_LAYER_RAW_EXTERNAL))
-			check_raw_metadata(whole.objectId, nspid,
-							   brings_object(cmd->parsetree));
+			check_raw_metadata(whole.objectId, nspid, cmd->parsetree);
 
 		if (is_owner_change(cmd->parsetree))
 		{
@@ -839,6 +838,38 @@ ensure_owner(const ObjectAddress *object, const DmDomain *domain)
 	CommandCounterIncrement();
 }
 
+static bool
+is_metadata_name(const char *name)
+{
+	return name != NULL &&
+		(strcmp(name, DM_COL_ADDED_AT) == 0 || strcmp(name, DM_COL_TYPE) == 0 ||
+		 strcmp(name, DM_COL_SOURCE_SYSTEM) == 0);
+}
+
+/* Does the command drop or rename a metadata column? */
+static bool
+removes_metadata_column(Node *parsetree)
+{
+	ListCell   *lc;
+
+	if (IsA(parsetree, RenameStmt))
+	{
+		RenameStmt *stmt = (RenameStmt *) parsetree;
+
+		return stmt->renameType == OBJECT_COLUMN && is_metadata_name(stmt->subname);
+	}
+	if (!IsA(parsetree, AlterTableStmt))
+		return false;
+	foreach(lc, ((AlterTableStmt *) parsetree)->cmds)
+	{
+		AlterTableCmd *atc = lfirst_node(AlterTableCmd, lc);
+
+		if (atc->subtype == AT_DropColumn && is_metadata_name(atc->name))
+			return true;
+	}
+	return false;
+}
+
 /* the metadata columns and their types */
 static const struct
 {
@@ -853,13 +884,16 @@ static const struct
 
 /*
  * A table in raw or raw_external carries the metadata columns: added by
- * datamesh when it is created or moved there (setting raw_metadata =
- * 'add'), otherwise required.  Partitions inherit them from their parent;
+ * datamesh when a command brings or changes a table there without them
+ * (setting raw_metadata = 'add'; this also repairs a table moved in with
+ * enforcement off), otherwise required.  Dropping or renaming one is
+ * refused in either mode.  Partitions inherit them from their parent;
  * foreign tables mirror a remote table and are left alone.
  */
 static void
-check_raw_metadata(Oid relid, Oid nspid, bool creating)
+check_raw_metadata(Oid relid, Oid nspid, Node *parsetree)
 {
+	bool		removing = removes_metadata_column(parsetree);
 	char		relkind = get_rel_relkind(relid);
 	const char *missing = NULL;
 	char	   *mode;
@@ -893,7 +927,7 @@ check_raw_metadata(Oid relid, Oid nspid, bool creating)
 		return;
 
 	mode = dm_setting("raw_metadata");
-	if (creating && mode != NULL && strcmp(mode, "add") == 0)
+	if (!removing && mode != NULL && strcmp(mode, "add") == 0)
 	{
 		char	   *sql;
 
@@ -911,7 +945,7 @@ check_raw_metadata(Oid relid, Oid nspid, bool creating)
 		return;
 	}
 
-	if (creating)
+	if (!removing)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
 				 errmsg("table \"%s\" in raw schema \"%s\" has no column \"%s\"",
