@@ -63,6 +63,7 @@ static void invalidate_relcache(Datum arg, Oid relid);
 static void build_cache(void);
 static int	find_domain_index(const char *key);
 
+
 /*
  * Registers the invalidation callbacks; called once from _PG_init.
  */
@@ -117,8 +118,8 @@ dm_catalog_relid(const char *relname)
 /*
  * Text value of a column of a datamesh catalog tuple, palloc'd, or NULL.
  */
-static char *
-text_attr(HeapTuple tuple, Relation rel, const char *attname)
+char *
+dm_catalog_text_attr(HeapTuple tuple, Relation rel, const char *attname)
 {
 	bool		isnull;
 	Datum		d;
@@ -172,7 +173,7 @@ build_cache(void)
 	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
 	{
 		DmDomain   *dom;
-		char	   *key = text_attr(tuple, rel, "key");
+		char	   *key = dm_catalog_text_attr(tuple, rel, "key");
 		bool		isnull;
 		Datum		owner;
 		int			layer;
@@ -410,11 +411,11 @@ dm_setting(const char *name)
 
 		while (HeapTupleIsValid(tuple = systable_getnext(scan)))
 		{
-			char	   *n = text_attr(tuple, rel, "name");
+			char	   *n = dm_catalog_text_attr(tuple, rel, "name");
 
 			if (n != NULL && strcmp(n, name) == 0)
 			{
-				value = text_attr(tuple, rel, "value");
+				value = dm_catalog_text_attr(tuple, rel, "value");
 				found = true;
 				break;
 			}

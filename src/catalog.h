@@ -11,6 +11,9 @@
 #ifndef DATAMESH_CATALOG_H
 #define DATAMESH_CATALOG_H
 
+#include "access/htup.h"
+#include "utils/relcache.h"
+
 #include "datamesh.h"
 
 /* one domain, as the event triggers need it */
@@ -34,5 +37,7 @@ extern bool dm_catalog_domain_of_owner(Oid roleid, DmDomain *domain);
 extern bool dm_catalog_may_reach_private(Oid roleid);
 extern Oid	dm_catalog_relid(const char *relname);
 extern char *dm_setting(const char *name);
+extern char *dm_catalog_text_attr(HeapTuple tuple, Relation rel,
+								  const char *attname);
 
 #endif							/* DATAMESH_CATALOG_H */

@@ -140,6 +140,33 @@ dm_exec_internal(const char *sql)
 }
 
 /*
+ * SPI_connect, or an error.
+ */
+void
+dm_spi_connect(void)
+{
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+}
+
+/*
+ * Is s a lower-case identifier: a letter, then letters, digits and '_'?
+ * Domain key parts and pseudonym scopes are.
+ */
+bool
+dm_is_lower_identifier(const char *s)
+{
+	const char *p;
+
+	if (s == NULL || !(*s >= 'a' && *s <= 'z'))
+		return false;
+	for (p = s + 1; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			return false;
+	return true;
+}
+
+/*
  * The name of a layer's schema: "{key}_{layer}", palloc'd.
  */
 char *

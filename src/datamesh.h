@@ -50,5 +50,7 @@ extern bool dm_enforcing(void);
 extern bool dm_internal(void);
 extern void dm_exec_internal(const char *sql);
 extern char *dm_schema_name(const char *key, DmLayer layer);
+extern void dm_spi_connect(void);
+extern bool dm_is_lower_identifier(const char *s);
 
 #endif							/* DATAMESH_H */

@@ -76,8 +76,6 @@ text_arg(FunctionCallInfo fcinfo, int n)
 static void
 check_key_part(const char *what, const char *value, bool required)
 {
-	const char *p;
-
 	if (value == NULL)
 	{
 		if (required)
@@ -94,15 +92,7 @@ check_key_part(const char *what, const char *value, bool required)
 				 errdetail("A domain key has at most %d characters, so that the name of each of its schemas fits in %d bytes.",
 						   DM_KEY_MAXLEN, NAMEDATALEN - 1),
 				 errhint("Choose a shorter %s.", what)));
-	for (p = value; *p; p++)
-	{
-		bool		ok = (*p >= 'a' && *p <= 'z') ||
-			(p != value && ((*p >= '0' && *p <= '9') || *p == '_'));
-
-		if (!ok)
-			break;
-	}
-	if (*value == '\0' || *p != '\0')
+	if (!dm_is_lower_identifier(value))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid domain %s \"%s\"", what, value),
@@ -126,12 +116,6 @@ dm_consumer_role_sql(void)
 	return pstrdup(quote_identifier(role));
 }
 
-static void
-spi_connect(void)
-{
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-}
 
 /*
  * Locks datamesh.domain against concurrent create_domain/drop_domain;
@@ -241,7 +225,7 @@ datamesh_create_domain(PG_FUNCTION_ARGS)
 				 errmsg("role with OID %u does not exist", owner),
 				 errhint("Create the team's role first.")));
 
-	spi_connect();
+	dm_spi_connect();
 
 	if (organization == NULL)
 	{
@@ -377,7 +361,7 @@ datamesh_drop_domain(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("domain key must not be null")));
 
-	spi_connect();
+	dm_spi_connect();
 	lock_domains();
 	if (!domain_row_exists(key))
 		ereport(ERROR,
@@ -496,7 +480,7 @@ datamesh_configure(PG_FUNCTION_ARGS)
 				 errmsg("unrecognized datamesh setting \"%s\"", setting),
 				 errhint("The settings are consumer_role, raw_metadata and default_organization; the view datamesh.settings shows them.")));
 
-	spi_connect();
+	dm_spi_connect();
 	lock_domains();
 
 	if (strcmp(setting, "consumer_role") == 0)

@@ -471,11 +471,13 @@ check_command(CollectedCommand *cmd, const ObjectAddress *object, List **seen)
 	DmDomain	domain;
 	DmLayer		layer;
 	bool		in_mesh;
+	bool		first;
 
 	if (!object_exists(object))
 		return;
 	whole = *object;
 	whole.objectSubId = 0;
+	first = !seen_before(seen, &whole);
 	nspid = dm_object_schema(&whole);
 	in_mesh = dm_catalog_schema_domain(nspid, &domain, &layer);
 
@@ -535,7 +537,7 @@ check_command(CollectedCommand *cmd, const ObjectAddress *object, List **seen)
 									 GetUserNameFromId(domain.owner, false))));
 			}
 		}
-		else if (brings_object(cmd->parsetree))
+		else if (first && brings_object(cmd->parsetree))
 			ensure_owner(&whole, &domain);
 
 		if (whole.classId == RelationRelationId &&
@@ -549,9 +551,7 @@ check_command(CollectedCommand *cmd, const ObjectAddress *object, List **seen)
 	 * reach any private schema cannot have made the object depend on one:
 	 * the common case of DDL outside the mesh skips the walk.
 	 */
-	if (!in_mesh && !dm_catalog_may_reach_private(GetUserId()))
-		return;
-	if (seen_before(seen, &whole))
+	if (!first || (!in_mesh && !dm_catalog_may_reach_private(GetUserId())))
 		return;
 	dm_depend_references(&whole, check_reading, NULL);
 	if (IsA(cmd->parsetree, AlterObjectSchemaStmt) && in_mesh)
@@ -761,7 +761,7 @@ check_relation_acl(Oid relid, const DmDomain *domain, bool moved)
  * Hands an object in a domain schema to the domain's owner role, in the
  * same statement, so that every member can change it.  Parts of other
  * objects (indexes, owned sequences, row and array types) follow their
- * owner and are left alone.
+ * owner and are left alone.  Called once per object and statement.
  */
 static void
 ensure_owner(const ObjectAddress *object, const DmDomain *domain)
@@ -833,9 +833,11 @@ ensure_owner(const ObjectAddress *object, const DmDomain *domain)
 			AlterObjectOwner_internal(catalog, object->objectId, domain->owner);
 		table_close(catalog, RowExclusiveLock);
 	}
-	else
-		return;
-	CommandCounterIncrement();
+	/*
+	 * No CommandCounterIncrement: nothing later in this trigger depends on
+	 * the new owner being visible, the object is handed over once per
+	 * statement, and the statement ends with one.
+	 */
 }
 
 static bool

@@ -302,16 +302,6 @@ scan_table(const char *relname,
 	table_close(rel, AccessShareLock);
 }
 
-static char *
-attr_text(HeapTuple tuple, Relation rel, const char *attname)
-{
-	bool		isnull;
-	Datum		d = heap_getattr(tuple, attnameAttNum(rel, attname, false),
-								 RelationGetDescr(rel), &isnull);
-
-	return isnull ? NULL : TextDatumGetCString(d);
-}
-
 typedef struct AccessBuild
 {
 	ProductAccess *pa;
@@ -323,11 +313,11 @@ static void
 find_product(HeapTuple tuple, TupleDesc desc, Relation rel, void *arg)
 {
 	AccessBuild *b = arg;
-	char	   *product = attr_text(tuple, rel, "product");
+	char	   *product = dm_catalog_text_attr(tuple, rel, "product");
 
 	if (product && strcmp(product, b->pa->product) == 0)
 	{
-		char	   *domain = attr_text(tuple, rel, "domain");
+		char	   *domain = dm_catalog_text_attr(tuple, rel, "domain");
 
 		strlcpy(b->pa->domain, domain ? domain : "", NAMEDATALEN);
 	}
@@ -337,7 +327,7 @@ static void
 find_grantees(HeapTuple tuple, TupleDesc desc, Relation rel, void *arg)
 {
 	AccessBuild *b = arg;
-	char	   *product = attr_text(tuple, rel, "product");
+	char	   *product = dm_catalog_text_attr(tuple, rel, "product");
 
 	if (product && strcmp(product, b->pa->product) == 0)
 	{
@@ -354,11 +344,11 @@ static void
 find_scope(HeapTuple tuple, TupleDesc desc, Relation rel, void *arg)
 {
 	AccessBuild *b = arg;
-	char	   *domain = attr_text(tuple, rel, "domain");
+	char	   *domain = dm_catalog_text_attr(tuple, rel, "domain");
 
 	if (domain && strcmp(domain, b->pa->domain) == 0)
 	{
-		char	   *scope = attr_text(tuple, rel, "scope");
+		char	   *scope = dm_catalog_text_attr(tuple, rel, "scope");
 
 		if (scope)
 			strlcpy(b->scope, scope, NAMEDATALEN);
@@ -369,7 +359,7 @@ static void
 find_key(HeapTuple tuple, TupleDesc desc, Relation rel, void *arg)
 {
 	AccessBuild *b = arg;
-	char	   *scope = attr_text(tuple, rel, "scope");
+	char	   *scope = dm_catalog_text_attr(tuple, rel, "scope");
 
 	if (scope && strcmp(scope, b->scope) == 0)
 	{

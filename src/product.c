@@ -96,12 +96,6 @@ static void classify_expr(List *queries, Node *expr, int depth,
  * ------------------------------------------------------------------------
  */
 
-static void
-spi_connect(void)
-{
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-}
 
 /*
  * Runs sql as role, with datamesh's triggers standing aside, and switches
@@ -977,7 +971,7 @@ datamesh_publish_product(PG_FUNCTION_ARGS)
 	}
 	def.description = PG_ARGISNULL(3) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(3));
 
-	spi_connect();
+	dm_spi_connect();
 	viewid = publish(&def, &domain);
 	SPI_finish();
 	PG_RETURN_OID(viewid);
@@ -1061,7 +1055,7 @@ datamesh_unpublish_product(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("product must not be null")));
 	viewid = PG_GETARG_OID(0);
-	spi_connect();
+	dm_spi_connect();
 	product_arg(viewid, &domain, "unpublish data products");
 	qview = qualified_name(viewid);
 	check_no_dependents(viewid, "unpublish");
@@ -1161,7 +1155,7 @@ dm_product_regenerate_for(Oid relid)
 	if (!dm_catalog_schema_domain(get_rel_namespace(relid), &domain, &layer) ||
 		layer == DM_LAYER_DATA_PRODUCTS)
 		return;
-	spi_connect();
+	dm_spi_connect();
 	values[0] = CStringGetTextDatum(domain.key);
 	read_catalog_latest("SELECT product, name, source, columns::pg_catalog.text[], description"
 						" FROM datamesh.product WHERE domain = $1 ORDER BY product",
@@ -1236,7 +1230,7 @@ pii_target(Oid relid, const char *col, DmDomain *domain)
 static void
 set_label(Oid relid, const char *col, const char *label)
 {
-	spi_connect();
+	dm_spi_connect();
 	exec_as(BOOTSTRAP_SUPERUSERID,
 			psprintf("SECURITY LABEL FOR datamesh ON COLUMN %s.%s IS %s",
 					 qualified_name(relid), quote_identifier(col),
@@ -1325,7 +1319,7 @@ change_unmasked(FunctionCallInfo fcinfo, bool grant)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("role with OID %u does not exist", grantee)));
-	spi_connect();
+	dm_spi_connect();
 	product_arg(viewid, &domain, grant ? "grant unmasked access" : "revoke unmasked access");
 	values[0] = CStringGetTextDatum(qualified_name(viewid));
 	values[1] = ObjectIdGetDatum(grantee);
@@ -1363,13 +1357,7 @@ datamesh_revoke_unmasked(PG_FUNCTION_ARGS)
 static void
 check_scope_name(const char *scope)
 {
-	const char *p;
-
-	for (p = scope; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') ||
-			  (p != scope && ((*p >= '0' && *p <= '9') || *p == '_'))))
-			break;
-	if (*scope == '\0' || *p != '\0' || strlen(scope) >= NAMEDATALEN)
+	if (!dm_is_lower_identifier(scope) || strlen(scope) >= NAMEDATALEN)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid pseudonym scope \"%s\"", scope),
@@ -1401,7 +1389,7 @@ datamesh_set_pseudonym_scope(PG_FUNCTION_ARGS)
 				 errmsg("domain \"%s\" does not exist", key)));
 	if (scope != NULL)
 		check_scope_name(scope);
-	spi_connect();
+	dm_spi_connect();
 	values[0] = CStringGetTextDatum(key);
 	exec_catalog("DELETE FROM datamesh.pseudonym_scope WHERE domain = $1",
 				 1, types, values, NULL, false);
@@ -1441,7 +1429,7 @@ datamesh_rotate_key(PG_FUNCTION_ARGS)
 				 errmsg("scope must not be null")));
 	scope = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	check_scope_name(scope);
-	spi_connect();
+	dm_spi_connect();
 	values[0] = CStringGetTextDatum(scope);
 	exec_catalog("SELECT 1 FROM datamesh.domain d"
 				 " LEFT JOIN datamesh.pseudonym_scope s ON s.domain = d.key"
