@@ -108,18 +108,25 @@ UNION ALL
 SELECT id, email FROM (SELECT id, email_vc::text AS email FROM sales_raw.people) s;
 CREATE VIEW sales_intermediates.mixed AS
 SELECT id, email AS v FROM sales_raw.people UNION ALL SELECT id, code FROM sales_raw.people;
+CREATE VIEW sales_intermediates.lateral_fn AS
+SELECT p.id, x.v AS unnested, y.w AS from_values
+  FROM sales_raw.people p,
+       LATERAL unnest(ARRAY[p.email]) AS x(v),
+       LATERAL (VALUES (p.code)) AS y(w);
 CREATE VIEW sales_intermediates.own_label AS SELECT id, lower(email) AS email_lower FROM sales_raw.people;
 SECURITY LABEL FOR datamesh ON COLUMN sales_intermediates.own_label.email_lower IS 'pii:partial(1,0)';
 SELECT datamesh.publish_product('sales_intermediates.contacts');
 SELECT datamesh.publish_product('sales_intermediates.layered');
 SELECT datamesh.publish_product('sales_intermediates.mixed');
 SELECT datamesh.publish_product('sales_intermediates.own_label');
+SELECT datamesh.publish_product('sales_intermediates.lateral_fn');
 RESET ROLE;
 SET ROLE regress_carol;
 SELECT * FROM sales_data_products.contacts WHERE id <= 2 ORDER BY id;
 SELECT * FROM sales_data_products.layered WHERE id <= 2 ORDER BY id, email;
 SELECT * FROM sales_data_products.mixed WHERE id = 1 ORDER BY v;
 SELECT * FROM sales_data_products.own_label WHERE id <= 2 ORDER BY id;
+SELECT * FROM sales_data_products.lateral_fn WHERE id <= 2 ORDER BY id;
 RESET ROLE;
 
 -- a label set or removed regenerates the products that expose the column
@@ -142,6 +149,18 @@ SELECT datamesh.publish_product('sales_intermediates.swap');
 CREATE OR REPLACE VIEW sales_intermediates.swap AS SELECT id, id AS a, n4 AS b FROM sales_raw.people;
 RESET ROLE;
 SELECT * FROM sales_data_products.swap WHERE id = 1;
+
+-- a partition holds its parent's data: the parent's labels apply to it
+SET ROLE regress_alice;
+CREATE TABLE sales_raw.visits (id int, email text, day date) PARTITION BY RANGE (day);
+CREATE TABLE sales_raw.visits_2024 PARTITION OF sales_raw.visits
+    FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+INSERT INTO sales_raw.visits (id, email, day) VALUES (1, 'ann@example.com', '2024-05-01');
+SELECT datamesh.publish_product('sales_raw.visits_2024');
+SELECT email FROM sales_data_products.visits_2024;
+SELECT datamesh.set_pii('sales_raw.visits', 'email', 'email');
+SELECT email FROM sales_data_products.visits_2024;
+RESET ROLE;
 
 -- renaming or moving the source loses nothing: a later label still reaches the product
 SET ROLE regress_alice;

@@ -103,6 +103,17 @@ INSERT INTO mine VALUES ('ann@example.com');
 SELECT datamesh.mask_hash(email, 'sales_data_products.customers') FROM mine;
 CREATE TEMP TABLE mine2 (email text DEFAULT datamesh.mask_hash('ann@example.com', 'sales_data_products.customers'));
 INSERT INTO mine2 DEFAULT VALUES;
+-- nor through an operator, an aggregate or a domain check built on it
+CREATE OPERATOR regress_carol_space.### (LEFTARG = text, RIGHTARG = text, FUNCTION = datamesh.mask_hash);
+SELECT 'ann@example.com' OPERATOR(regress_carol_space.###) 'sales_data_products.customers';
+-- (a transition function is never planned: at run time its value is a parameter, and hashes to NULL)
+CREATE AGGREGATE regress_carol_space.guess_agg(text)
+    (SFUNC = datamesh.mask_hash, STYPE = text, INITCOND = 'ann@example.com');
+SELECT regress_carol_space.guess_agg(x) IS NULL AS nothing_computed
+  FROM (VALUES ('sales_data_products.customers')) v(x);
+CREATE DOMAIN regress_carol_space.oracle AS text
+    CHECK (datamesh.mask_hash(VALUE, 'sales_data_products.customers') IS NOT NULL);
+SELECT 'ann@example.com'::regress_carol_space.oracle;
 RESET ROLE;
 -- nor does the team of another domain, with its own tables
 SET ROLE regress_bob;

@@ -37,6 +37,7 @@
 #include "access/relation.h"
 #include "access/table.h"
 #include "catalog/namespace.h"
+#include "catalog/partition.h"
 #include "catalog/pg_authid.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
@@ -86,8 +87,17 @@ typedef struct Classified
 	DmPiiStrategy strategy;
 } Classified;
 
+/* state of reads_walker */
+typedef struct ReadsContext
+{
+	List	   *queries;		/* innermost first */
+	int			depth;
+	Classified	acc;
+} ReadsContext;
+
 static void classify_column(Oid relid, AttrNumber attnum, int depth,
 							Classified *out);
+static bool reads_walker(Node *node, ReadsContext *ctx);
 static void classify_expr(List *queries, Node *expr, int depth,
 						  Classified *out);
 
@@ -436,18 +446,32 @@ classify_var(List *queries, Var *var, int depth, Classified *out)
 				}
 				break;
 			}
+		case RTE_FUNCTION:
+		case RTE_VALUES:
+		case RTE_TABLEFUNC:
+			{
+				/*
+				 * A function, VALUES list or table function computes its
+				 * columns, possibly from columns it reads LATERALly
+				 * (unnest(ARRAY[t.email])): redacted if it reads any.
+				 */
+				ReadsContext ctx;
+				Node	   *exprs = rte->rtekind == RTE_FUNCTION ? (Node *) rte->functions :
+				rte->rtekind == RTE_VALUES ? (Node *) rte->values_lists :
+				(Node *) rte->tablefunc;
+
+				memset(&ctx, 0, sizeof(ctx));
+				ctx.queries = list_copy_tail(queries, var->varlevelsup);
+				ctx.depth = depth + 1;
+				reads_walker(exprs, &ctx);
+				merge(out, &ctx.acc, true);
+				break;
+			}
 		default:
-			/* functions, VALUES, tablefuncs: nothing of a relation */
+			/* CTE scans of other kinds, named tuplestores: no relation */
 			break;
 	}
 }
-
-typedef struct ReadsContext
-{
-	List	   *queries;		/* innermost first */
-	int			depth;
-	Classified	acc;
-} ReadsContext;
 
 /* finds every column an expression (with its sub-queries) reads */
 static bool
@@ -524,6 +548,19 @@ classify_column(Oid relid, AttrNumber attnum, int depth, Classified *out)
 	{
 		out->classified = true;
 		return;
+	}
+	/* a partition holds its parent's data: the parent's labels apply */
+	if (get_rel_relispartition(relid))
+	{
+		Oid			parent = get_partition_parent(relid, true);
+		AttrNumber	parent_attnum = OidIsValid(parent) ?
+			get_attnum(parent, get_attname(relid, attnum, false)) : InvalidAttrNumber;
+
+		if (parent_attnum != InvalidAttrNumber)
+		{
+			classify_column(parent, parent_attnum, depth + 1, out);
+			return;
+		}
 	}
 	relkind = get_rel_relkind(relid);
 	if (relkind != RELKIND_VIEW && relkind != RELKIND_MATVIEW)
@@ -1100,6 +1137,10 @@ reads_relation(Oid rel, Oid target, int depth)
 	char		relkind;
 
 	if (rel == target)
+		return true;
+	/* a partition takes the labels of its ancestors */
+	if (get_rel_relispartition(rel) &&
+		list_member_oid(get_partition_ancestors(rel), target))
 		return true;
 	relkind = get_rel_relkind(rel);
 	if (depth > MAX_VIEW_DEPTH || (relkind != RELKIND_VIEW && relkind != RELKIND_MATVIEW))
