@@ -65,6 +65,21 @@ SET ROLE regress_alice;
 SELECT datamesh.publish_product('sales_raw.orders', columns => ARRAY['id']::name[]);
 RESET ROLE;
 
+-- regeneration runs with privileges of its own, never with the caller's search_path:
+-- an operator planted by a team member is not called
+SET ROLE regress_alice;
+CREATE FUNCTION sales_intermediates.planted(a text, b text) RETURNS boolean LANGUAGE plpgsql
+    AS $$ BEGIN RAISE NOTICE 'planted operator called as %', current_user; RETURN a OPERATOR(pg_catalog.=) b; END $$;
+CREATE OPERATOR sales_intermediates.= (LEFTARG = text, RIGHTARG = text, FUNCTION = sales_intermediates.planted);
+SET search_path = sales_intermediates, pg_catalog;
+SECURITY LABEL FOR datamesh ON COLUMN sales_raw.orders.customer IS 'pii:partial(1,0)';
+SELECT datamesh.publish_product('sales_raw.orders');
+RESET search_path;
+SELECT customer FROM sales_data_products.orders ORDER BY id;
+DROP OPERATOR sales_intermediates.= (text, text);
+DROP FUNCTION sales_intermediates.planted(text, text);
+RESET ROLE;
+
 -- products are made and removed only by datamesh
 SET ROLE regress_alice;
 DROP VIEW sales_data_products.big_orders;

@@ -140,6 +140,29 @@ dm_exec_internal(const char *sql)
 }
 
 /*
+ * Sets search_path to "pg_catalog, pg_temp" until dm_restore_settings:
+ * SQL that datamesh runs with raised privileges must not resolve an
+ * operator or function in a schema of the caller's choosing.  Returns the
+ * GUC nest level to restore.
+ */
+int
+dm_safe_search_path(void)
+{
+	int			nestlevel = NewGUCNestLevel();
+
+	(void) set_config_option("search_path", "pg_catalog, pg_temp",
+							 PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	return nestlevel;
+}
+
+void
+dm_restore_settings(int nestlevel)
+{
+	AtEOXact_GUC(true, nestlevel);
+}
+
+/*
  * SPI_connect, or an error.
  */
 void

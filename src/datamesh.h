@@ -51,6 +51,8 @@ extern bool dm_internal(void);
 extern void dm_exec_internal(const char *sql);
 extern char *dm_schema_name(const char *key, DmLayer layer);
 extern void dm_spi_connect(void);
+extern int	dm_safe_search_path(void);
+extern void dm_restore_settings(int nestlevel);
 extern bool dm_is_lower_identifier(const char *s);
 
 #endif							/* DATAMESH_H */

@@ -24,7 +24,9 @@
  * The mutating functions run as their caller and check that he is a
  * member of the owning domain's role; they do the privileged part
  * (catalog writes, DDL) as the bootstrap superuser or the domain's owner
- * role, switched with SetUserIdAndSecContext and always switched back.
+ * role, switched with SetUserIdAndSecContext and always switched back, and
+ * with search_path set to pg_catalog, pg_temp: regeneration also runs from
+ * the event trigger, under whatever search_path the caller chose.
  *
  * IDENTIFICATION
  *		src/product.c
@@ -117,14 +119,18 @@ exec_as(Oid role, const char *sql)
 	Oid			save_user;
 	int			save_sec;
 
+	int			nestlevel;
+
 	GetUserIdAndSecContext(&save_user, &save_sec);
 	SetUserIdAndSecContext(role, save_sec | SECURITY_LOCAL_USERID_CHANGE);
+	nestlevel = dm_safe_search_path();
 	PG_TRY();
 	{
 		dm_exec_internal(sql);
 	}
 	PG_FINALLY();
 	{
+		dm_restore_settings(nestlevel);
 		SetUserIdAndSecContext(save_user, save_sec);
 	}
 	PG_END_TRY();
@@ -139,9 +145,12 @@ exec_catalog(const char *sql, int nargs, Oid *types, Datum *values,
 	int			save_sec;
 	int			rc;
 
+	int			nestlevel;
+
 	GetUserIdAndSecContext(&save_user, &save_sec);
 	SetUserIdAndSecContext(BOOTSTRAP_SUPERUSERID,
 						   save_sec | SECURITY_LOCAL_USERID_CHANGE);
+	nestlevel = dm_safe_search_path();
 	PG_TRY();
 	{
 		rc = SPI_execute_with_args(sql, nargs, types, values, nulls,
@@ -151,6 +160,7 @@ exec_catalog(const char *sql, int nargs, Oid *types, Datum *values,
 	}
 	PG_FINALLY();
 	{
+		dm_restore_settings(nestlevel);
 		SetUserIdAndSecContext(save_user, save_sec);
 	}
 	PG_END_TRY();
@@ -172,9 +182,12 @@ read_catalog_latest(const char *sql, int nargs, Oid *types, Datum *values)
 	Snapshot	snap;
 	int			rc;
 
+	int			nestlevel;
+
 	GetUserIdAndSecContext(&save_user, &save_sec);
 	SetUserIdAndSecContext(BOOTSTRAP_SUPERUSERID,
 						   save_sec | SECURITY_LOCAL_USERID_CHANGE);
+	nestlevel = dm_safe_search_path();
 	PG_TRY();
 	{
 		plan = SPI_prepare(sql, nargs, types);
@@ -190,6 +203,7 @@ read_catalog_latest(const char *sql, int nargs, Oid *types, Datum *values)
 	}
 	PG_FINALLY();
 	{
+		dm_restore_settings(nestlevel);
 		SetUserIdAndSecContext(save_user, save_sec);
 	}
 	PG_END_TRY();
