@@ -533,12 +533,20 @@ char_count(const char *s, int len)
 static inline bool
 all_ascii(const char *s, int len)
 {
-	int			i;
+	uint64		high = 0;
+	int			i = 0;
 
-	for (i = 0; i < len; i++)
-		if ((unsigned char) s[i] & 0x80)
-			return false;
-	return true;
+	/* eight bytes at a time, then the rest */
+	for (; i + 8 <= len; i += 8)
+	{
+		uint64		chunk;
+
+		memcpy(&chunk, s + i, 8);
+		high |= chunk;
+	}
+	for (; i < len; i++)
+		high |= (unsigned char) s[i];
+	return (high & UINT64CONST(0x8080808080808080)) == 0;
 }
 
 /*
