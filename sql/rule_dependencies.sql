@@ -45,6 +45,10 @@ CREATE INDEX ON hr_raw.t3 (sales_intermediates.twice(n));
 CREATE TYPE hr_intermediates.pair AS (s sales_intermediates.status, n int);
 CREATE DOMAIN hr_intermediates.st AS sales_intermediates.status;
 CREATE TABLE hr_raw.orders_2022 PARTITION OF sales_raw.orders_by_year FOR VALUES IN (2022);
+CREATE TABLE hr_raw.orders_2023 (id int, year int);
+ALTER TABLE sales_raw.orders_by_year ATTACH PARTITION hr_raw.orders_2023 FOR VALUES IN (2023);
+CREATE TABLE hr_raw.orders_copy (id int NOT NULL, email text);
+ALTER TABLE hr_raw.orders_copy INHERIT sales_raw.orders;
 CREATE POLICY p ON hr_raw.t3 USING (n IN (SELECT id FROM sales_raw.orders));
 -- objects outside every domain are bound too
 CREATE VIEW regress_outside.v AS SELECT * FROM sales_raw.orders;

@@ -348,10 +348,38 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 				check_command(cmd, &cmd->d.simple.address, &seen);
 				break;
 			case SCT_AlterTable:
-				ObjectAddressSet(object, cmd->d.alterTable.classId,
-								 cmd->d.alterTable.objectId);
-				check_command(cmd, &object, &seen);
-				break;
+				{
+					ListCell   *lc2;
+
+					ObjectAddressSet(object, cmd->d.alterTable.classId,
+									 cmd->d.alterTable.objectId);
+					check_command(cmd, &object, &seen);
+
+					/*
+					 * ATTACH PARTITION ties another relation to this one; its
+					 * subcommand carries no address in PostgreSQL 15, so the
+					 * partition is found by the name the command gave.
+					 */
+					foreach(lc2, cmd->d.alterTable.subcmds)
+					{
+						CollectedATSubcmd *sub = lfirst(lc2);
+						AlterTableCmd *atc = (AlterTableCmd *) sub->parsetree;
+						ObjectAddress part;
+						Oid			partid;
+
+						if (atc == NULL || !IsA(atc, AlterTableCmd) ||
+							atc->subtype != AT_AttachPartition ||
+							atc->def == NULL || !IsA(atc->def, PartitionCmd))
+							continue;
+						partid = RangeVarGetRelid(((PartitionCmd *) atc->def)->name,
+												  NoLock, true);
+						if (!OidIsValid(partid))
+							continue;
+						ObjectAddressSet(part, RelationRelationId, partid);
+						check_command(cmd, &part, &seen);
+					}
+					break;
+				}
 			case SCT_Grant:
 				check_grant(cmd->d.grant.istmt);
 				break;
