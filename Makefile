@@ -27,12 +27,13 @@ ISOLATION_OPTS = --inputdir=test
 # (initdb refuses root); not part of installcheck
 PROVE_TESTS = test/t/*.pl
 
-EXTRA_CLEAN = output_iso tmp_check test/bench/out
+EXTRA_CLEAN = output_iso tmp_check test/bench/out test/fuzz/fuzz_labels \
+	test/fuzz/fuzz_siphash test/fuzz/corpus_labels test/fuzz/corpus_siphash
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-.PHONY: test demo bench tap
+.PHONY: test demo bench tap fuzz
 
 # every suite, with set-up of a fresh Debian machine (needs root or sudo)
 test:
@@ -47,3 +48,24 @@ bench:
 
 tap:
 	$(prove_installcheck)
+
+# libFuzzer harnesses for the pure C parts (needs clang and libclang-rt-dev);
+# FUZZ_SECONDS per harness
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= $(CLANG)
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-Isrc -I$(shell $(PG_CONFIG) --includedir-server)
+
+test/fuzz/fuzz_labels: test/fuzz/fuzz_labels.c src/strategy.c src/strategy.h
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_labels.c src/strategy.c
+
+test/fuzz/fuzz_siphash: test/fuzz/fuzz_siphash.c src/siphash.c src/siphash.h
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_siphash.c src/siphash.c
+
+fuzz: test/fuzz/fuzz_labels test/fuzz/fuzz_siphash
+	mkdir -p test/fuzz/corpus_labels test/fuzz/corpus_siphash
+	printf 'pii:partial(2,3)' > test/fuzz/corpus_labels/seed1
+	printf 'pii:bucket(1000.5)' > test/fuzz/corpus_labels/seed2
+	printf 'pii:email' > test/fuzz/corpus_labels/seed3
+	test/fuzz/fuzz_labels -max_total_time=$(FUZZ_SECONDS) test/fuzz/corpus_labels
+	test/fuzz/fuzz_siphash -max_total_time=$(FUZZ_SECONDS) test/fuzz/corpus_siphash

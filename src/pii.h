@@ -14,8 +14,5 @@
 #define DM_KEY_BYTES 16
 
 extern void dm_pii_init(void);
-extern void dm_siphash(const unsigned char *in, size_t inlen,
-					   const unsigned char *key, unsigned char *out,
-					   int outlen);
 
 #endif							/* DATAMESH_PII_H */
