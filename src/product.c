@@ -108,17 +108,29 @@ static void classify_expr(List *queries, Node *expr, int depth,
  * ------------------------------------------------------------------------
  */
 
+/* one statement that datamesh runs with privileges of its own */
+typedef struct Privileged
+{
+	const char *sql;
+	int			nargs;			/* parameters $1.. of sql */
+	Oid		   *types;
+	Datum	   *values;
+	const char *nulls;
+	bool		internal;		/* DDL: datamesh's triggers stand aside */
+	bool		latest;			/* a read with the latest snapshot */
+	bool		read_only;
+	int			rc;				/* SPI's result code */
+} Privileged;
 
 /*
- * Runs sql as role, with datamesh's triggers standing aside, and switches
- * back also on error.  (SPI connected)
+ * Runs p->sql as role, with search_path pg_catalog, pg_temp, and switches
+ * both back also on error.  (SPI connected)
  */
 static void
-exec_as(Oid role, const char *sql)
+run_privileged(Oid role, Privileged *p)
 {
 	Oid			save_user;
 	int			save_sec;
-
 	int			nestlevel;
 
 	GetUserIdAndSecContext(&save_user, &save_sec);
@@ -126,7 +138,26 @@ exec_as(Oid role, const char *sql)
 	nestlevel = dm_safe_search_path();
 	PG_TRY();
 	{
-		dm_exec_internal(sql);
+		if (p->internal)
+			dm_exec_internal(p->sql);
+		else if (p->latest)
+		{
+			SPIPlanPtr	plan = SPI_prepare(p->sql, p->nargs, p->types);
+			Snapshot	snap;
+
+			if (plan == NULL)
+				elog(ERROR, "SPI_prepare failed (%s): %s",
+					 SPI_result_code_string(SPI_result), p->sql);
+			snap = RegisterSnapshot(GetLatestSnapshot());
+			p->rc = SPI_execute_snapshot(plan, p->values, p->nulls, snap,
+										 InvalidSnapshot, true, false, 0);
+			UnregisterSnapshot(snap);
+		}
+		else
+			p->rc = SPI_execute_with_args(p->sql, p->nargs, p->types, p->values,
+										  p->nulls, p->read_only, 0);
+		if (!p->internal && p->rc < 0)
+			elog(ERROR, "SPI failed (%s): %s", SPI_result_code_string(p->rc), p->sql);
 	}
 	PG_FINALLY();
 	{
@@ -136,77 +167,39 @@ exec_as(Oid role, const char *sql)
 	PG_END_TRY();
 }
 
-/* SPI_execute_with_args as the bootstrap superuser (catalog writes) */
+/* DDL as role (the domain's owner, or the bootstrap superuser) */
+static void
+exec_as(Oid role, const char *sql)
+{
+	Privileged	p = {.sql = sql, .internal = true};
+
+	run_privileged(role, &p);
+}
+
+/* SQL on datamesh's catalog tables, as the bootstrap superuser */
 static int
 exec_catalog(const char *sql, int nargs, Oid *types, Datum *values,
 			 const char *nulls, bool read_only)
 {
-	Oid			save_user;
-	int			save_sec;
-	int			rc;
+	Privileged	p = {.sql = sql, .nargs = nargs, .types = types,
+	.values = values, .nulls = nulls, .read_only = read_only};
 
-	int			nestlevel;
-
-	GetUserIdAndSecContext(&save_user, &save_sec);
-	SetUserIdAndSecContext(BOOTSTRAP_SUPERUSERID,
-						   save_sec | SECURITY_LOCAL_USERID_CHANGE);
-	nestlevel = dm_safe_search_path();
-	PG_TRY();
-	{
-		rc = SPI_execute_with_args(sql, nargs, types, values, nulls,
-								   read_only, 0);
-		if (rc < 0)
-			elog(ERROR, "SPI failed (%s): %s", SPI_result_code_string(rc), sql);
-	}
-	PG_FINALLY();
-	{
-		dm_restore_settings(nestlevel);
-		SetUserIdAndSecContext(save_user, save_sec);
-	}
-	PG_END_TRY();
-	return rc;
+	run_privileged(BOOTSTRAP_SUPERUSERID, &p);
+	return p.rc;
 }
 
 /*
  * A read of the catalog with the latest snapshot rather than the
  * statement's: regeneration after a lock wait must see the products that
  * the transaction it waited for committed, whatever the isolation level.
- * (SPI connected)
  */
 static void
 read_catalog_latest(const char *sql, int nargs, Oid *types, Datum *values)
 {
-	Oid			save_user;
-	int			save_sec;
-	SPIPlanPtr	plan;
-	Snapshot	snap;
-	int			rc;
+	Privileged	p = {.sql = sql, .nargs = nargs, .types = types,
+	.values = values, .latest = true};
 
-	int			nestlevel;
-
-	GetUserIdAndSecContext(&save_user, &save_sec);
-	SetUserIdAndSecContext(BOOTSTRAP_SUPERUSERID,
-						   save_sec | SECURITY_LOCAL_USERID_CHANGE);
-	nestlevel = dm_safe_search_path();
-	PG_TRY();
-	{
-		plan = SPI_prepare(sql, nargs, types);
-		if (plan == NULL)
-			elog(ERROR, "SPI_prepare failed (%s): %s",
-				 SPI_result_code_string(SPI_result), sql);
-		snap = RegisterSnapshot(GetLatestSnapshot());
-		rc = SPI_execute_snapshot(plan, values, NULL, snap, InvalidSnapshot,
-								  true, false, 0);
-		UnregisterSnapshot(snap);
-		if (rc != SPI_OK_SELECT)
-			elog(ERROR, "SPI failed (%s): %s", SPI_result_code_string(rc), sql);
-	}
-	PG_FINALLY();
-	{
-		dm_restore_settings(nestlevel);
-		SetUserIdAndSecContext(save_user, save_sec);
-	}
-	PG_END_TRY();
+	run_privileged(BOOTSTRAP_SUPERUSERID, &p);
 }
 
 /* invalidates the mask functions' caches in every backend */
