@@ -63,7 +63,6 @@ static void invalidate_relcache(Datum arg, Oid relid);
 static void build_cache(void);
 static int	find_domain_index(const char *key);
 
-
 /*
  * Registers the invalidation callbacks; called once from _PG_init.
  */

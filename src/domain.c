@@ -116,7 +116,6 @@ dm_consumer_role_sql(void)
 	return pstrdup(quote_identifier(role));
 }
 
-
 /*
  * Locks datamesh.domain against concurrent create_domain/drop_domain;
  * held to the end of the transaction.
