@@ -308,6 +308,9 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 	 */
 	if (!dm_catalog_may_reach_private(GetUserId()))
 		PG_RETURN_VOID();
+	/* DROP statements collect no commands (sql_drop sees them): nothing to do */
+	if (IsA(((EventTriggerData *) fcinfo->context)->parsetree, DropStmt))
+		PG_RETURN_VOID();
 	/* classification changes regenerate products even with enforcement off */
 	if (!datamesh_enforce &&
 		!IsA(((EventTriggerData *) fcinfo->context)->parsetree, SecLabelStmt) &&
