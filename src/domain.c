@@ -106,14 +106,18 @@ check_key_part(const char *what, const char *value, bool required)
 /*
  * "GRANT ... TO <this>": the consumer role setting as SQL, palloc'd.
  */
-char *
-dm_consumer_role_sql(void)
+static char *
+grantee_sql(const char *role)
 {
-	char	   *role = dm_setting("consumer_role");
-
 	if (role == NULL || pg_strcasecmp(role, "public") == 0)
 		return pstrdup("PUBLIC");
 	return pstrdup(quote_identifier(role));
+}
+
+char *
+dm_consumer_role_sql(void)
+{
+	return grantee_sql(dm_setting("consumer_role"));
 }
 
 /*
@@ -488,12 +492,7 @@ datamesh_configure(PG_FUNCTION_ARGS)
 		char	   *new;
 		uint64		i;
 
-		values[0] = CStringGetTextDatum(setting);
-		values[1] = value ? CStringGetTextDatum(value) : (Datum) 0;
-		nulls[1] = value ? ' ' : 'n';
-		/* compute the new grantee as dm_consumer_role_sql would */
-		new = (value == NULL || pg_strcasecmp(value, "public") == 0) ?
-			pstrdup("PUBLIC") : pstrdup(quote_identifier(value));
+		new = grantee_sql(value);
 
 		rc = SPI_execute("SELECT key FROM datamesh.domain ORDER BY key", true, 0);
 		if (rc != SPI_OK_SELECT)

@@ -1089,6 +1089,7 @@ datamesh_mask_hash_bytea(PG_FUNCTION_ARGS)
 typedef struct VarCheck
 {
 	PlannerInfo *root;
+	const char *domain;			/* the product's domain */
 	char		scope[NAMEDATALEN];	/* the product's pseudonym scope */
 	int			nvars;			/* Vars seen */
 	bool		ok;				/* nothing but Vars of scope relations */
@@ -1120,6 +1121,9 @@ check_value_walker(Node *node, VarCheck *vc)
 			vc->ok = false;
 			return false;
 		}
+		/* the product's own domain needs no look-up of its scope */
+		if (strcmp(domain.key, vc->domain) == 0)
+			return false;
 		domain_scope(domain.key, scope);
 		if (strcmp(scope, vc->scope) != 0)
 			vc->ok = false;
@@ -1165,6 +1169,7 @@ datamesh_mask_hash_support(PG_FUNCTION_ARGS)
 	}
 	if (vc.ok)
 	{
+		vc.domain = pa->domain;
 		domain_scope(pa->domain, vc.scope);
 		check_value_walker(linitial(fcall->args), &vc);
 	}
