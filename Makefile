@@ -14,7 +14,7 @@ SHLIB_LINK = $(shell $(PKG_CONFIG) --libs jansson)
 
 # pg_regress: one feature per file, in this order (setup first, cleanup last)
 REGRESS = setup domain domain_input settings rule_products rule_dependencies \
-	products masking mask_fuzz pseudonyms leaks \
+	products masking mask_fuzz pseudonyms leaks fail_closed \
 	rule_grants rule_schemas raw_metadata ownership enforce labels \
 	privileges cleanup
 REGRESS_OPTS = --inputdir=. --load-extension=plpgsql

@@ -170,6 +170,8 @@ CREATE FUNCTION datamesh.mask_bucket(bigint, width bigint, product text) RETURNS
 AS 'MODULE_PATHNAME', 'datamesh_mask_bucket_int8' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION datamesh.mask_bucket(numeric, width numeric, product text) RETURNS numeric
 AS 'MODULE_PATHNAME', 'datamesh_mask_bucket_numeric' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION datamesh.mask_bucket(numeric, width numeric, typmod integer, product text) RETURNS numeric
+AS 'MODULE_PATHNAME', 'datamesh_mask_bucket_numeric_typmod' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION datamesh.mask_bucket(real, width double precision, product text) RETURNS real
 AS 'MODULE_PATHNAME', 'datamesh_mask_bucket_float4' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION datamesh.mask_bucket(double precision, width double precision, product text) RETURNS double precision
@@ -191,6 +193,12 @@ SUPPORT datamesh.mask_hash_support;
 CREATE FUNCTION datamesh.mask_hash(bytea, product text) RETURNS bytea
 AS 'MODULE_PATHNAME', 'datamesh_mask_hash_bytea' LANGUAGE C STABLE STRICT PARALLEL SAFE
 SUPPORT datamesh.mask_hash_support;
+
+CREATE FUNCTION datamesh.check_product(product text)
+RETURNS TABLE (problem text, detail text)
+AS 'MODULE_PATHNAME', 'datamesh_check_product'
+LANGUAGE C VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp;
 
 CREATE FUNCTION datamesh.ddl_command_start()
 RETURNS event_trigger
@@ -282,6 +290,62 @@ SELECT s.name AS setting,
        ) AS s(name, default_value, description)
   LEFT JOIN datamesh.setting v ON v.name = s.name;
 
+-- Everything that is not as it should be: products whose view differs from
+-- what datamesh.publish_product() would generate now, and catalog rows
+-- without their objects or objects without their rows.  Admin only.
+CREATE FUNCTION datamesh.verify()
+RETURNS TABLE (object text, problem text, detail text)
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT * FROM (
+    SELECT p.product AS object, c.problem, c.detail
+      FROM datamesh.product p, datamesh.check_product(p.product) c
+    UNION ALL
+    SELECT pg_catalog.format('%I.%I', n.nspname, v.relname), 'not recorded',
+           'A relation in a data_products schema that datamesh.product does not record.'
+      FROM datamesh.domain d
+      JOIN pg_catalog.pg_namespace n ON n.nspname = d.key || '_data_products'
+      JOIN pg_catalog.pg_class v ON v.relnamespace = n.oid
+     WHERE v.relkind IN ('r', 'p', 'v', 'm', 'f')
+       AND NOT EXISTS (SELECT FROM datamesh.product p
+                        WHERE p.product = pg_catalog.format('%I.%I', n.nspname, v.relname))
+    UNION ALL
+    SELECT p.product, 'unknown domain',
+           pg_catalog.format('The product belongs to domain %s, which does not exist.', p.domain)
+      FROM datamesh.product p
+     WHERE NOT EXISTS (SELECT FROM datamesh.domain d WHERE d.key = p.domain)
+    UNION ALL
+    SELECT l.schema::text, 'schema missing',
+           pg_catalog.format('Layer %s of domain %s has no schema.', l.layer, l.domain)
+      FROM datamesh.layers l
+     WHERE NOT l.present
+    UNION ALL
+    SELECT u.product, 'unmasked grant of an unknown product',
+           pg_catalog.format('Role %s is granted clear text of a product that datamesh.product does not record.', u.grantee)
+      FROM datamesh.unmasked u
+     WHERE NOT EXISTS (SELECT FROM datamesh.product p WHERE p.product = u.product)
+    UNION ALL
+    SELECT s.domain, 'scope of an unknown domain',
+           pg_catalog.format('Pseudonym scope %s is set for a domain that does not exist.', s.scope)
+      FROM datamesh.pseudonym_scope s
+     WHERE NOT EXISTS (SELECT FROM datamesh.domain d WHERE d.key = s.domain)
+    UNION ALL
+    SELECT k.scope, 'key of an unused scope', 'No domain uses this pseudonym scope; its key should be gone.'
+      FROM datamesh.pseudonym_key k
+     WHERE k.scope NOT IN (SELECT COALESCE(s.scope, 'domain:' || d.key)
+                             FROM datamesh.domain d
+                             LEFT JOIN datamesh.pseudonym_scope s ON s.domain = d.key)
+    UNION ALL
+    SELECT u.scope, 'scope without key', 'Pseudonyms of this scope would be NULL.'
+      FROM (SELECT DISTINCT COALESCE(s.scope, 'domain:' || d.key) AS scope
+              FROM datamesh.domain d
+              LEFT JOIN datamesh.pseudonym_scope s ON s.domain = d.key) u
+     WHERE NOT EXISTS (SELECT FROM datamesh.pseudonym_key k WHERE k.scope = u.scope)
+) problems
+ORDER BY 1, 2
+$$;
+
 -- ---------------------------------------------------------------------------
 -- Event triggers, last.  ENABLE ALWAYS: only datamesh.enforce switches them
 -- off, not session_replication_role.
@@ -335,6 +399,8 @@ REVOKE EXECUTE ON FUNCTION datamesh.configure(text, text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.set_pseudonym_scope(text, text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.rotate_key(text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.mask_hash_support(internal) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION datamesh.check_product(text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION datamesh.verify() FROM PUBLIC;
 
 -- ---------------------------------------------------------------------------
 -- Comments
@@ -368,7 +434,11 @@ COMMENT ON FUNCTION datamesh.grant_unmasked(regclass, regrole) IS
 COMMENT ON FUNCTION datamesh.revoke_unmasked(regclass, regrole) IS 'Undoes grant_unmasked.';
 COMMENT ON FUNCTION datamesh.set_pseudonym_scope(text, text) IS
     'Puts a domain into a shared pseudonym scope (NULL: its own). Admin only.';
-COMMENT ON FUNCTION datamesh.rotate_key(text) IS 'Replaces the pseudonym key of a scope. Admin only.';
+COMMENT ON FUNCTION datamesh.rotate_key(text) IS
+    'Replaces the pseudonym key of a scope (a named scope, or domain:KEY for a domain''s own). Admin only.';
+COMMENT ON FUNCTION datamesh.verify() IS
+    'Products whose view differs from what would be generated now, and catalog rows without their objects or the reverse. Admin only.';
+COMMENT ON FUNCTION datamesh.check_product(text) IS 'What is wrong with one product; used by datamesh.verify().';
 COMMENT ON FUNCTION datamesh.siphash(bytea, bytea, integer) IS
     'SipHash-2-4 with a key of the caller''s, to check the hash strategy against published test vectors.';
 COMMENT ON FUNCTION datamesh.ddl_command_start() IS 'Event trigger: layer rules judged before a command.';

@@ -78,3 +78,5 @@ SELECT datamesh.drop_domain('hr_prod');
 SELECT datamesh.drop_domain('acme_hr_prod');
 SELECT datamesh.drop_domain('sales');
 SELECT count(*) FROM datamesh.domains;
+-- everything is as datamesh would make it
+SELECT * FROM datamesh.verify();

@@ -28,3 +28,5 @@ SELECT datamesh.drop_domain(repeat('a', 43));
 -- nothing was left behind
 SELECT count(*) FROM datamesh.domains;
 SELECT count(*) FROM pg_namespace WHERE nspname ~ '_(raw|raw_external|intermediates|information_objects|data_products|queries)$';
+-- everything is as datamesh would make it
+SELECT * FROM datamesh.verify();

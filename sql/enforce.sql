@@ -44,3 +44,5 @@ CREATE TABLE sales_raw.ok (id int);
 SELECT count(*) FROM pg_attribute WHERE attrelid = 'sales_raw.ok'::regclass AND attname = '_added_at';
 COMMIT;
 SELECT datamesh.drop_domain('sales');
+-- everything is as datamesh would make it
+SELECT * FROM datamesh.verify();

@@ -29,3 +29,5 @@ SECURITY LABEL FOR datamesh ON TABLE sales_raw.customers IS 'pii:email';
 SECURITY LABEL FOR datamesh ON SCHEMA sales_raw IS 'pii:email';
 SELECT count(*) FROM pg_seclabel WHERE objoid = 'sales_raw.customers'::regclass;
 SELECT datamesh.drop_domain('sales');
+-- everything is as datamesh would make it
+SELECT * FROM datamesh.verify();

@@ -51,3 +51,5 @@ RESET ROLE;
 
 DROP SCHEMA regress_carol_space CASCADE;
 SELECT datamesh.drop_domain('sales');
+-- everything is as datamesh would make it
+SELECT * FROM datamesh.verify();

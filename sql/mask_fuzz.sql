@@ -72,3 +72,5 @@ BEGIN
     RAISE NOTICE 'labels: % accepted, % rejected, none crashed', accepted, rejected;
 END
 $$;
+-- everything is as datamesh would make it
+SELECT * FROM datamesh.verify();

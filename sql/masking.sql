@@ -233,3 +233,5 @@ RESET max_parallel_workers_per_gather;
 RESET ROLE;
 
 SELECT datamesh.drop_domain('sales');
+-- everything is as datamesh would make it
+SELECT * FROM datamesh.verify();

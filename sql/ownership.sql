@@ -35,3 +35,5 @@ ALTER TABLE public.regress_moved SET SCHEMA sales_information_objects;
 SELECT relowner::regrole FROM pg_class WHERE oid = 'sales_information_objects.regress_moved'::regclass;
 SELECT datamesh.drop_domain('sales');
 DROP ROLE regress_dave;
+-- everything is as datamesh would make it
+SELECT * FROM datamesh.verify();

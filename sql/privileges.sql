@@ -32,3 +32,5 @@ SET datamesh.enforce = off;
 SELECT datamesh.ddl_command_end();
 RESET ROLE;
 SELECT datamesh.drop_domain('sales');
+-- everything is as datamesh would make it
+SELECT * FROM datamesh.verify();

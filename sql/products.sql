@@ -127,3 +127,5 @@ SELECT product FROM datamesh.products ORDER BY 1;
 SELECT datamesh.drop_domain('sales');
 SELECT datamesh.drop_domain('hr');
 SELECT count(*) FROM datamesh.products;
+-- everything is as datamesh would make it
+SELECT * FROM datamesh.verify();

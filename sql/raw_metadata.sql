@@ -55,3 +55,5 @@ CREATE TABLE sales_raw.customers (id int, _added_at timestamptz NOT NULL DEFAULT
 RESET ROLE;
 SELECT datamesh.configure('raw_metadata', 'add');
 SELECT datamesh.drop_domain('sales');
+-- everything is as datamesh would make it
+SELECT * FROM datamesh.verify();

@@ -99,3 +99,5 @@ RESET ROLE;
 SELECT datamesh.drop_domain('hr');
 SELECT datamesh.drop_domain('sales', force => true);
 DROP SCHEMA regress_outside CASCADE;
+-- everything is as datamesh would make it
+SELECT * FROM datamesh.verify();

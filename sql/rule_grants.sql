@@ -50,3 +50,5 @@ RESET datamesh.enforce;
 GRANT SELECT ON sales_data_products.orders TO regress_bob;
 
 SELECT datamesh.drop_domain('sales');
+-- everything is as datamesh would make it
+SELECT * FROM datamesh.verify();

@@ -39,3 +39,5 @@ SELECT obj_description('sales_data_products.orders'::regclass, 'pg_class');
 RESET ROLE;
 
 SELECT datamesh.drop_domain('sales');
+-- everything is as datamesh would make it
+SELECT * FROM datamesh.verify();

@@ -24,3 +24,5 @@ CREATE SCHEMA nosuch_raw;
 ALTER SCHEMA nosuch_raw RENAME TO nosuch_raw2;
 DROP SCHEMA nosuch_raw2;
 SELECT datamesh.drop_domain('sales');
+-- everything is as datamesh would make it
+SELECT * FROM datamesh.verify();

@@ -35,3 +35,5 @@ RESET ROLE;
 SELECT datamesh.drop_domain('acme_sales');
 SELECT datamesh.drop_domain('globex_hr');
 SELECT datamesh.drop_domain('billing');
+-- everything is as datamesh would make it
+SELECT * FROM datamesh.verify();

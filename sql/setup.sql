@@ -26,3 +26,5 @@ CREATE EXTENSION IF NOT EXISTS datamesh;
 RESET client_min_messages;
 SELECT extname, extversion, extnamespace::regnamespace FROM pg_extension WHERE extname = 'datamesh';
 SELECT evtname, evtevent, evtenabled FROM pg_event_trigger ORDER BY evtname;
+-- everything is as datamesh would make it
+SELECT * FROM datamesh.verify();

@@ -33,8 +33,10 @@
 #include "catalog/pg_class.h"
 #include "catalog/pg_depend.h"
 #include "catalog/pg_namespace.h"
+#include "catalog/pg_rewrite.h"
 #include "catalog/pg_type.h"
 #include "access/transam.h"
+#include "miscadmin.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 
@@ -316,6 +318,62 @@ dm_depend_dependents(const ObjectAddress *object,
 	}
 	systable_endscan(scan);
 	table_close(depRel, AccessShareLock);
+}
+
+/*
+ * The relations that read relid, directly or through any number of
+ * others, relid first: views and materialized views (their rewrite rules
+ * read it), partitions and inheritance children (they take its labels).
+ * Every edge counts, also within one schema; each relation is visited
+ * once, so diamond-shaped view graphs cost what their size does.
+ */
+List *
+dm_depend_downstream(Oid relid)
+{
+	Relation	depRel = table_open(DependRelationId, AccessShareLock);
+	List	   *found = list_make1_oid(relid);
+	int			i;
+
+	/* found is also the queue: relations are appended as they are found */
+	for (i = 0; i < list_length(found); i++)
+	{
+		ObjectAddress object;
+		SysScanDesc scan;
+		HeapTuple	tuple;
+
+		CHECK_FOR_INTERRUPTS();
+		ObjectAddressSet(object, RelationRelationId, list_nth_oid(found, i));
+		scan = depend_scan(depRel, &object, true);
+		while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+		{
+			Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tuple);
+			ObjectAddress dependent;
+			Oid			reader;
+			char		relkind;
+
+			if (dep->classid == RewriteRelationId)
+			{
+				/* a view's rule: the view reads the relation */
+				ObjectAddressSet(dependent, RewriteRelationId, dep->objid);
+				if (!owning_relation(depRel, &dependent, &reader))
+					continue;
+			}
+			else if (dep->classid == RelationRelationId)
+				reader = dep->objid;
+			else
+				continue;
+			relkind = get_rel_relkind(reader);
+			if (relkind != RELKIND_VIEW && relkind != RELKIND_MATVIEW &&
+				relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE &&
+				relkind != RELKIND_FOREIGN_TABLE)
+				continue;
+			if (!list_member_oid(found, reader))
+				found = lappend_oid(found, reader);
+		}
+		systable_endscan(scan);
+	}
+	table_close(depRel, AccessShareLock);
+	return found;
 }
 
 /*

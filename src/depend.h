@@ -26,5 +26,6 @@ extern void dm_depend_references(const ObjectAddress *object,
 extern void dm_depend_dependents(const ObjectAddress *object,
 								 DmDependCallback callback, void *arg);
 extern List *dm_schema_members(Oid nspid);
+extern List *dm_depend_downstream(Oid relid);
 
 #endif							/* DATAMESH_DEPEND_H */

@@ -18,6 +18,7 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "catalog/dependency.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_namespace.h"
@@ -37,6 +38,7 @@
 #include "depend.h"
 #include "domain.h"
 #include "enforce.h"
+#include "product.h"
 
 PG_FUNCTION_INFO_V1(datamesh_create_domain);
 PG_FUNCTION_INFO_V1(datamesh_drop_domain);
@@ -306,6 +308,9 @@ datamesh_create_domain(PG_FUNCTION_ARGS)
 			 SPI_result_code_string(rc));
 
 	dm_catalog_invalidate();
+	/* its own pseudonym scope gets a fresh key, never an old one */
+	CommandCounterIncrement();
+	dm_pseudonym_sync_keys();
 	SPI_finish();
 	PG_RETURN_TEXT_P(cstring_to_text(key.data));
 }
@@ -417,19 +422,17 @@ datamesh_drop_domain(PG_FUNCTION_ARGS)
 	if (rc != SPI_OK_DELETE)
 		elog(ERROR, "could not delete from datamesh.domain: %s",
 			 SPI_result_code_string(rc));
-	/* its products, their grants, its scope, and its own key if unshared */
+	/* its products, their grants, its scope; keys no domain uses go too */
 	if (SPI_execute_with_args("DELETE FROM datamesh.unmasked u USING datamesh.product p"
 							  " WHERE u.product = p.product AND p.domain = $1",
 							  1, argtypes, values, NULL, false, 0) < 0 ||
 		SPI_execute_with_args("DELETE FROM datamesh.product WHERE domain = $1",
 							  1, argtypes, values, NULL, false, 0) < 0 ||
 		SPI_execute_with_args("DELETE FROM datamesh.pseudonym_scope WHERE domain = $1",
-							  1, argtypes, values, NULL, false, 0) < 0 ||
-		SPI_execute_with_args("DELETE FROM datamesh.pseudonym_key k WHERE k.scope = $1"
-							  " AND NOT EXISTS (SELECT FROM datamesh.pseudonym_scope s"
-							  " WHERE s.scope = $1)",
 							  1, argtypes, values, NULL, false, 0) < 0)
 		elog(ERROR, "could not clean up the catalog of domain \"%s\"", key);
+	CommandCounterIncrement();
+	dm_pseudonym_sync_keys();
 
 	dm_catalog_invalidate();
 	SPI_finish();

@@ -295,26 +295,37 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 	List	   *seen = NIL;
 	List	   *regenerate = NIL;
 	ListCell   *lc;
+	Node	   *parsetree;
+	bool		may_change_products;
+	bool		rules;
 
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		elog(ERROR, "not fired by event trigger manager");
 	if (dm_internal() || creating_extension || !dm_catalog_has_domains())
 		PG_RETURN_VOID();
+	parsetree = ((EventTriggerData *) fcinfo->context)->parsetree;
+	/* DROP statements collect no commands (sql_drop sees them): nothing to do */
+	if (IsA(parsetree, DropStmt))
+		PG_RETURN_VOID();
+
+	/*
+	 * A label, a view replaced, a table altered or a column renamed can
+	 * change what a product must show, wherever the relation lives and
+	 * whoever changed it, with enforcement on or off: such commands always
+	 * look for products downstream.
+	 */
+	may_change_products = IsA(parsetree, SecLabelStmt) ||
+		IsA(parsetree, ViewStmt) || IsA(parsetree, AlterTableStmt) ||
+		IsA(parsetree, RenameStmt);
+
 	/*
 	 * A role that is neither superuser nor member of a domain's owner role
 	 * can create, change, label or grant nothing in the mesh and read no
 	 * private object: nothing it does can break a rule.  DDL outside the
-	 * mesh by such roles -- the common case -- ends here.
+	 * mesh by such roles -- the common case -- needs no rule.
 	 */
-	if (!dm_catalog_may_reach_private(GetUserId()))
-		PG_RETURN_VOID();
-	/* DROP statements collect no commands (sql_drop sees them): nothing to do */
-	if (IsA(((EventTriggerData *) fcinfo->context)->parsetree, DropStmt))
-		PG_RETURN_VOID();
-	/* classification changes regenerate products even with enforcement off */
-	if (!datamesh_enforce &&
-		!IsA(((EventTriggerData *) fcinfo->context)->parsetree, SecLabelStmt) &&
-		!IsA(((EventTriggerData *) fcinfo->context)->parsetree, ViewStmt))
+	rules = datamesh_enforce && dm_catalog_may_reach_private(GetUserId());
+	if (!rules && !may_change_products)
 		PG_RETURN_VOID();
 
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "datamesh ddl_command_end",
@@ -336,13 +347,15 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 		 * A new label, or a replaced view, can change what a product shows:
 		 * regenerate the products that read the relation.
 		 */
-		if (cmd->type == SCT_Simple &&
-			cmd->d.simple.address.classId == RelationRelationId &&
-			(IsA(cmd->parsetree, SecLabelStmt) ||
-			 (IsA(cmd->parsetree, ViewStmt) && ((ViewStmt *) cmd->parsetree)->replace)))
+		if (may_change_products && cmd->type == SCT_Simple &&
+			cmd->d.simple.address.classId == RelationRelationId)
 			regenerate = list_append_unique_oid(regenerate,
 												cmd->d.simple.address.objectId);
-		if (!datamesh_enforce)
+		if (may_change_products && cmd->type == SCT_AlterTable &&
+			cmd->d.alterTable.classId == RelationRelationId)
+			regenerate = list_append_unique_oid(regenerate,
+												cmd->d.alterTable.objectId);
+		if (!rules)
 			continue;
 
 		switch (cmd->type)
@@ -401,8 +414,8 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 		}
 	}
 
-	foreach(lc, regenerate)
-		dm_product_regenerate_for(lfirst_oid(lc));
+	if (regenerate != NIL)
+		dm_product_regenerate_for(regenerate);
 
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(cxt);
@@ -661,6 +674,24 @@ check_grantee(const DmDomain *domain, const char *objdesc, Oid grantee,
 
 #define RULE4_HINT "Publish the data with datamesh.publish_product(); other teams read the data product."
 
+/* does a GRANT give anything but SELECT, on the table or a column? */
+static bool
+grants_more_than_select(InternalGrant *istmt)
+{
+	ListCell   *lc;
+
+	if (istmt->all_privs || (istmt->privileges & ~ACL_SELECT) != 0)
+		return true;
+	foreach(lc, istmt->col_privs)
+	{
+		AccessPriv *priv = lfirst(lc);
+
+		if (priv->priv_name == NULL || strcmp(priv->priv_name, "select") != 0)
+			return true;
+	}
+	return false;
+}
+
 static void
 check_grant(InternalGrant *istmt)
 {
@@ -700,6 +731,15 @@ check_grant(InternalGrant *istmt)
 		ObjectAddressSet(object, classid, lfirst_oid(lc));
 		if (!dm_catalog_schema_domain(dm_object_schema(&object), &domain, &layer))
 			continue;
+		/* products are read-only: SELECT is all anyone may be granted */
+		if (classid == RelationRelationId && layer == DM_LAYER_DATA_PRODUCTS &&
+			grants_more_than_select(istmt))
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("cannot grant privileges other than SELECT on data product %s",
+							dm_describe_object(&object)),
+					 errdetail("Data products are read-only: a product that could be written would let its readers run expressions of their choosing over its source."),
+					 errhint("Grant SELECT only.")));
 		/* a data_products schema gives consumers USAGE, and nothing more */
 		if (!dm_layer_is_private(layer) &&
 			!(classid == NamespaceRelationId && (istmt->privileges & ~ACL_USAGE) != 0))
@@ -735,8 +775,31 @@ check_default_privileges(AlterDefaultPrivilegesStmt *stmt)
 			ListCell   *lc3;
 			char	   *desc;
 
-			if (!dm_catalog_schema_name_domain(nspname, &domain, &layer) ||
-				!dm_layer_is_private(layer))
+			if (!dm_catalog_schema_name_domain(nspname, &domain, &layer))
+				continue;
+			if (layer == DM_LAYER_DATA_PRODUCTS)
+			{
+				/* products are read-only, also through default privileges */
+				ListCell   *lc4;
+				bool		more = stmt->action->privileges == NIL;
+
+				foreach(lc4, stmt->action->privileges)
+				{
+					AccessPriv *priv = lfirst(lc4);
+
+					if (priv->priv_name == NULL || strcmp(priv->priv_name, "select") != 0)
+						more = true;
+				}
+				if (stmt->action->objtype == OBJECT_TABLE && more)
+					ereport(ERROR,
+							(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+							 errmsg("cannot grant privileges other than SELECT on tables in data product schema %s",
+									quote_identifier(nspname)),
+							 errdetail("Data products are read-only."),
+							 errhint("Grant SELECT only.")));
+				continue;
+			}
+			if (!dm_layer_is_private(layer))
 				continue;
 			desc = psprintf("objects in schema %s",
 							quote_identifier(nspname));

@@ -103,6 +103,11 @@ typedef struct MaskState
 	bool		last_valid;		/* the last bucket, returned again as is */
 	int64		last;
 	Numeric		last_value;
+	/* bucket on numeric(p,s): round to s digits, hide |value| >= bound */
+	bool		has_typmod;
+	int			typmod_scale;
+	Numeric		typmod_bound;
+	int64		typmod_int_bound;	/* the same as int64; 0: none; -1: none usable */
 } MaskState;
 
 static MemoryContext access_cxt = NULL;
@@ -127,6 +132,7 @@ PG_FUNCTION_INFO_V1(datamesh_mask_bucket_int2);
 PG_FUNCTION_INFO_V1(datamesh_mask_bucket_float8);
 PG_FUNCTION_INFO_V1(datamesh_mask_bucket_float4);
 PG_FUNCTION_INFO_V1(datamesh_mask_bucket_numeric);
+PG_FUNCTION_INFO_V1(datamesh_mask_bucket_numeric_typmod);
 PG_FUNCTION_INFO_V1(datamesh_mask_hash_text);
 PG_FUNCTION_INFO_V1(datamesh_mask_hash_int4);
 PG_FUNCTION_INFO_V1(datamesh_mask_hash_int8);
@@ -313,7 +319,8 @@ domain_scope(const char *domain, char *scope)
 	strlcpy(pa.domain, domain, NAMEDATALEN);
 	memset(&b, 0, sizeof(b));
 	b.pa = &pa;
-	strlcpy(b.scope, domain, NAMEDATALEN);
+	/* a domain's own scope; named scopes cannot contain a colon */
+	snprintf(b.scope, NAMEDATALEN, "domain:%s", domain);
 	scan_table("pseudonym_scope", find_scope, &b);
 	strlcpy(scope, b.scope, NAMEDATALEN);
 }
@@ -876,60 +883,130 @@ numeric_floor_int64(Datum d, int64 *out)
 }
 
 /*
- * numeric: NaN and Infinity stay; values below 1e16 with a whole width
- * take an int64 path read straight from the numeric's bytes, many times
- * faster than numeric arithmetic; the rest is floor(x / n) * n in numeric.
+ * The weight of a numeric: its number of base-10000 digits before the
+ * decimal point, minus one (negative below 1).  Read from its bytes like
+ * numeric_floor_int64; 0 for zero and the special values.
  */
-Datum
-datamesh_mask_bucket_numeric(PG_FUNCTION_ARGS)
+static int
+numeric_weight(Numeric num)
 {
-	MaskState  *state = mask_state(fcinfo, 2, false);
+	const char *p = VARDATA_ANY(num);
+	int			len = VARSIZE_ANY_EXHDR(num);
+	uint16		header;
+	int16		w;
+
+	if (len < 2)
+		return 0;
+	memcpy(&header, p, 2);
+	if ((header & DM_NUMERIC_SIGN_MASK) == DM_NUMERIC_SPECIAL)
+		return 0;
+	if ((header & DM_NUMERIC_SIGN_MASK) == DM_NUMERIC_SHORT)
+		return (header & DM_NUMERIC_SHORT_WEIGHT_SIGN_MASK) ?
+			(int) (~DM_NUMERIC_SHORT_WEIGHT_MASK | (header & DM_NUMERIC_SHORT_WEIGHT_MASK)) :
+			(int) (header & DM_NUMERIC_SHORT_WEIGHT_MASK);
+	if (len < 4)
+		return 0;
+	memcpy(&w, p + 2, 2);
+	return w;
+}
+
+/* a quotient with more base-10000 digits than this is hidden, not computed */
+#define BUCKET_MAX_QUOTIENT_WEIGHT 1000
+
+/*
+ * Prepares the width and, for numeric(p,s), the bound of the state on the
+ * first masked value: a whole width in (0, 9e18) takes the int64 path.
+ */
+static void
+prepare_width(FunctionCallInfo fcinfo, MaskState *state, int32 typmod)
+{
+	MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	Numeric		n = PG_GETARG_NUMERIC(1);
+
+	state->zero = int64_to_numeric(0);
+	state->hi = int64_to_numeric(INT64CONST(9000000000000000000));
+	if (!numeric_is_nan(n) && !numeric_is_inf(n) &&
+		num_cmp(n, state->zero) > 0 && num_cmp(n, state->hi) < 0 &&
+		DatumGetInt32(DirectFunctionCall1(numeric_scale, NumericGetDatum(n))) == 0)
+	{
+		state->width_whole = true;
+		state->width = DatumGetInt64(DirectFunctionCall1(numeric_int8,
+														 NumericGetDatum(n)));
+	}
+	if (typmod >= VARHDRSZ)
+	{
+		int			precision = ((typmod - VARHDRSZ) >> 16) & 0xffff;
+		int			scale = (((typmod - VARHDRSZ) & 0x7ff) ^ 1024) - 1024;
+
+		state->typmod_scale = scale;
+		/* |value| < 10^(precision - scale) fits */
+		state->typmod_bound = DatumGetNumeric(DirectFunctionCall2(numeric_power,
+																  NumericGetDatum(int64_to_numeric(10)),
+																  NumericGetDatum(int64_to_numeric(precision - scale))));
+		state->typmod_int_bound = -1;
+		if (scale >= 0 && precision - scale <= 18)
+		{
+			int			i;
+
+			state->typmod_int_bound = 1;
+			for (i = 0; i < precision - scale; i++)
+				state->typmod_int_bound *= 10;
+		}
+		else if (scale >= 0)
+			state->typmod_int_bound = 0;	/* every int64 fits */
+		state->has_typmod = true;
+	}
+	state->width_ready = true;
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * floor(x / n) * n on numeric, quietly: NaN and Infinity stay; a width
+ * that is not positive, or a quotient too large to compute, hides the
+ * value; for numeric(p,s) the result is rounded to s digits and hidden if
+ * it does not fit p.  Values below 1e16 with a whole width take an int64
+ * path read straight from the numeric's bytes, many times faster than
+ * numeric arithmetic.
+ */
+static Datum
+bucket_numeric(FunctionCallInfo fcinfo, int product_arg, int32 typmod)
+{
+	MaskState  *state = mask_state(fcinfo, product_arg, false);
 	Numeric		x;
 	Numeric		n;
 	Datum		q;
+	Datum		r;
 	int64		xf;
-	int64		r;
+	int64		ri;
 
 	if (state->clear)
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-
 	if (!state->width_ready)
-	{
-		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-
-		n = PG_GETARG_NUMERIC(1);
-		state->zero = int64_to_numeric(0);
-		state->hi = int64_to_numeric(INT64CONST(9000000000000000000));
-		if (!numeric_is_nan(n) && !numeric_is_inf(n) &&
-			num_cmp(n, state->zero) > 0 && num_cmp(n, state->hi) < 0 &&
-			DatumGetInt32(DirectFunctionCall1(numeric_scale, NumericGetDatum(n))) == 0)
-		{
-			state->width_whole = true;
-			state->width = DatumGetInt64(DirectFunctionCall1(numeric_int8,
-															 NumericGetDatum(n)));
-		}
-		state->width_ready = true;
-		MemoryContextSwitchTo(old);
-	}
+		prepare_width(fcinfo, state, typmod);
 
 	/* floor(x / n) == floor(floor(x) / n) for a whole n > 0 */
-	if (state->width_whole && numeric_floor_int64(PG_GETARG_DATUM(0), &xf))
+	if (state->width_whole && (!state->has_typmod || state->typmod_int_bound >= 0) &&
+		numeric_floor_int64(PG_GETARG_DATUM(0), &xf))
 	{
-		if (!bucket_int64(xf, state->width, &r))
+		if (!bucket_int64(xf, state->width, &ri))
 			PG_RETURN_NULL();
+		if (state->has_typmod && state->typmod_int_bound > 0 &&
+			(ri >= state->typmod_int_bound || ri <= -state->typmod_int_bound))
+			PG_RETURN_NULL();	/* does not fit numeric(p,s) */
+
 		/*
 		 * Neighbouring rows often share a bucket: hand out the same
 		 * read-only value again (it lives as long as the query, like an
 		 * argument passed through).
 		 */
-		if (!state->last_valid || state->last != r)
+		if (!state->last_valid || state->last != ri)
 		{
 			MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 
 			if (state->last_valid)
 				pfree(state->last_value);
-			state->last_value = int64_to_numeric(r);
-			state->last = r;
+			state->last_value = int64_to_numeric(ri);
+			state->last = ri;
 			state->last_valid = true;
 			MemoryContextSwitchTo(old);
 		}
@@ -942,11 +1019,42 @@ datamesh_mask_bucket_numeric(PG_FUNCTION_ARGS)
 		PG_RETURN_NUMERIC(x);
 	if (numeric_is_nan(n) || numeric_is_inf(n) || num_cmp(n, state->zero) <= 0)
 		PG_RETURN_NULL();		/* no usable width: hide the value */
+	if (numeric_weight(x) - numeric_weight(n) > BUCKET_MAX_QUOTIENT_WEIGHT)
+		PG_RETURN_NULL();		/* the quotient would overflow: hide the value */
 	q = DirectFunctionCall2(numeric_div_trunc, NumericGetDatum(x), NumericGetDatum(n));
-	if (num_cmp(x, DatumGetNumeric(DirectFunctionCall2(numeric_mul, q,
-													   NumericGetDatum(n)))) < 0)
+	r = DirectFunctionCall2(numeric_mul, q, NumericGetDatum(n));
+	if (num_cmp(x, DatumGetNumeric(r)) < 0)
+	{
 		q = DirectFunctionCall2(numeric_sub, q, NumericGetDatum(int64_to_numeric(1)));
-	PG_RETURN_DATUM(DirectFunctionCall2(numeric_mul, q, NumericGetDatum(n)));
+		r = DirectFunctionCall2(numeric_mul, q, NumericGetDatum(n));
+	}
+	if (state->has_typmod)
+	{
+		Numeric		a;
+
+		r = DirectFunctionCall2(numeric_round, r, Int32GetDatum(state->typmod_scale));
+		a = DatumGetNumeric(DirectFunctionCall1(numeric_abs, r));
+		if (num_cmp(a, state->typmod_bound) >= 0)
+			PG_RETURN_NULL();	/* does not fit numeric(p,s) */
+	}
+	PG_RETURN_DATUM(r);
+}
+
+/* mask_bucket(numeric, width numeric, product text) */
+Datum
+datamesh_mask_bucket_numeric(PG_FUNCTION_ARGS)
+{
+	return bucket_numeric(fcinfo, 2, -1);
+}
+
+/*
+ * mask_bucket(numeric, width numeric, typmod integer, product text): for
+ * a numeric(p,s) column, whose product column keeps the typmod.
+ */
+Datum
+datamesh_mask_bucket_numeric_typmod(PG_FUNCTION_ARGS)
+{
+	return bucket_numeric(fcinfo, 3, PG_GETARG_INT32(2));
 }
 
 /* ------------------------------------------------------------------------
@@ -1088,12 +1196,66 @@ datamesh_mask_hash_bytea(PG_FUNCTION_ARGS)
  */
 typedef struct VarCheck
 {
-	PlannerInfo *root;
+	List	   *rtables;		/* range tables, innermost first */
 	const char *domain;			/* the product's domain */
 	char		scope[NAMEDATALEN];	/* the product's pseudonym scope */
 	int			nvars;			/* Vars seen */
+	int			depth;			/* sub-queries followed */
 	bool		ok;				/* nothing but Vars of scope relations */
 } VarCheck;
+
+static bool check_value_walker(Node *node, VarCheck *vc);
+
+/*
+ * Follows a column of a sub-query that is no security barrier (a view
+ * the planner did not flatten, such as a UNION, or the arms of a UNION
+ * ALL it made an append relation of) to the expressions that compute it,
+ * in every arm of a set operation.  A security barrier -- every product
+ * view is one -- is never followed: a consumer reaches scope relations
+ * only through products, and what a product shows is no column of a
+ * scope relation.
+ */
+static void
+check_subquery_column(Query *sub, AttrNumber attno, VarCheck *vc)
+{
+	if (++vc->depth > 64)
+	{
+		vc->ok = false;
+		return;
+	}
+	if (sub->setOperations != NULL)
+	{
+		ListCell   *lc;
+
+		foreach(lc, sub->rtable)
+		{
+			RangeTblEntry *arm = lfirst(lc);
+
+			if (arm->rtekind != RTE_SUBQUERY || arm->subquery == NULL)
+				continue;
+			if (arm->security_barrier)
+				vc->ok = false;
+			else
+				check_subquery_column(arm->subquery, attno, vc);
+			if (!vc->ok)
+				break;
+		}
+	}
+	else
+	{
+		TargetEntry *tle = get_tle_by_resno(sub->targetList, attno);
+
+		if (tle == NULL)
+			vc->ok = false;
+		else
+		{
+			vc->rtables = lcons(sub->rtable, vc->rtables);
+			check_value_walker((Node *) tle->expr, vc);
+			vc->rtables = list_delete_first(vc->rtables);
+		}
+	}
+	vc->depth--;
+}
 
 static bool
 check_value_walker(Node *node, VarCheck *vc)
@@ -1103,18 +1265,26 @@ check_value_walker(Node *node, VarCheck *vc)
 	if (IsA(node, Var))
 	{
 		Var		   *var = (Var *) node;
+		List	   *rtable;
 		RangeTblEntry *rte;
 		DmDomain	domain;
 		char		scope[NAMEDATALEN];
 
-		vc->nvars++;
 		if (var->varlevelsup != 0 || var->varno < 1 ||
-			var->varno > list_length(vc->root->parse->rtable))
+			(rtable = linitial(vc->rtables)) == NIL ||
+			var->varno > list_length(rtable))
 		{
 			vc->ok = false;
 			return false;
 		}
-		rte = rt_fetch(var->varno, vc->root->parse->rtable);
+		rte = rt_fetch(var->varno, rtable);
+		if (rte->rtekind == RTE_SUBQUERY && rte->subquery != NULL &&
+			!rte->security_barrier && var->varattno > 0)
+		{
+			check_subquery_column(rte->subquery, var->varattno, vc);
+			return false;
+		}
+		vc->nvars++;
 		if (rte->rtekind != RTE_RELATION ||
 			!dm_catalog_schema_domain(get_rel_namespace(rte->relid), &domain, NULL))
 		{
@@ -1140,7 +1310,10 @@ check_value_walker(Node *node, VarCheck *vc)
 /*
  * SupportRequestSimplify on every planned call of mask_hash: refuses,
  * with an error, a call whose value is not computed from columns of
- * relations of the product's own pseudonym scope.
+ * relations of the product's own pseudonym scope, in a SELECT.  In an
+ * INSERT, UPDATE or DELETE through an updatable view the caller's
+ * RETURNING and SET expressions run over the base table's columns, so
+ * there mask_hash is refused whatever it reads.
  */
 Datum
 datamesh_mask_hash_support(PG_FUNCTION_ARGS)
@@ -1158,8 +1331,8 @@ datamesh_mask_hash_support(PG_FUNCTION_ARGS)
 	fcall = req->fcall;
 
 	memset(&vc, 0, sizeof(vc));
-	vc.root = req->root;
-	vc.ok = req->root != NULL && list_length(fcall->args) == 2;
+	vc.ok = req->root != NULL && list_length(fcall->args) == 2 &&
+		req->root->parse->commandType == CMD_SELECT;
 	if (vc.ok)
 	{
 		product = lsecond(fcall->args);
@@ -1170,6 +1343,7 @@ datamesh_mask_hash_support(PG_FUNCTION_ARGS)
 	if (vc.ok)
 	{
 		vc.domain = pa->domain;
+		vc.rtables = list_make1(req->root->parse->rtable);
 		domain_scope(pa->domain, vc.scope);
 		check_value_walker(linitial(fcall->args), &vc);
 	}

@@ -38,17 +38,24 @@
 #include "access/htup_details.h"
 #include "access/relation.h"
 #include "access/table.h"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
 #include "catalog/pg_authid.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
+#include "commands/comment.h"
 #include "commands/seclabel.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
+#include "parser/analyze.h"
+#include "parser/parser.h"
 #include "parser/parsetree.h"
 #include "rewrite/prs2lock.h"
 #include "storage/lmgr.h"
@@ -58,6 +65,8 @@
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/resowner.h"
+#include "utils/ruleutils.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
@@ -78,6 +87,7 @@ PG_FUNCTION_INFO_V1(datamesh_grant_unmasked);
 PG_FUNCTION_INFO_V1(datamesh_revoke_unmasked);
 PG_FUNCTION_INFO_V1(datamesh_set_pseudonym_scope);
 PG_FUNCTION_INFO_V1(datamesh_rotate_key);
+PG_FUNCTION_INFO_V1(datamesh_check_product);
 
 /* how deep classification follows views into views */
 #define MAX_VIEW_DEPTH 32
@@ -87,7 +97,24 @@ typedef struct Classified
 {
 	bool		classified;
 	DmPiiStrategy strategy;
+	Oid			relid;			/* a classified column it reads, for messages */
+	AttrNumber	attnum;
 } Classified;
+
+/* a column classified during the current computation */
+typedef struct MemoEntry
+{
+	Oid			relid;
+	AttrNumber	attnum;
+	Classified	c;
+} MemoEntry;
+
+/*
+ * Columns classified so far by the current computation of a product (see
+ * compute_product), NIL outside one.  Labels cannot change during one.
+ */
+static List *classify_memo = NIL;
+static bool memo_active = false;
 
 /* state of reads_walker */
 typedef struct ReadsContext
@@ -99,6 +126,8 @@ typedef struct ReadsContext
 
 static void classify_column(Oid relid, AttrNumber attnum, int depth,
 							Classified *out);
+static void classify_column_uncached(Oid relid, AttrNumber attnum, int depth,
+									 Classified *out);
 static bool reads_walker(Node *node, ReadsContext *ctx);
 static void classify_expr(List *queries, Node *expr, int depth,
 						  Classified *out);
@@ -253,6 +282,17 @@ qualified_name(Oid relid)
  * ------------------------------------------------------------------------
  */
 
+/* is nspid the data_products schema of a domain? */
+static bool
+is_product_schema(Oid nspid)
+{
+	DmDomain	domain;
+	DmLayer		layer;
+
+	return dm_catalog_schema_domain(nspid, &domain, &layer) &&
+		layer == DM_LAYER_DATA_PRODUCTS;
+}
+
 /* the datamesh label of a column, parsed; false if none */
 static bool
 column_label(Oid relid, AttrNumber attnum, DmPiiStrategy *out)
@@ -296,6 +336,11 @@ merge(Classified *acc, const Classified *c, bool computed)
 					  acc->strategy.suffix != c->strategy.suffix ||
 					  strcmp(acc->strategy.bucket, c->strategy.bucket) != 0)))
 	{
+		if (!acc->classified)
+		{
+			acc->relid = c->relid;
+			acc->attnum = c->attnum;
+		}
 		acc->classified = true;
 		memset(&acc->strategy, 0, sizeof(acc->strategy));
 		acc->strategy.kind = DM_PII_REDACT;
@@ -494,6 +539,34 @@ reads_walker(Node *node, ReadsContext *ctx)
 		merge(&ctx->acc, &c, true);
 		return false;
 	}
+	if (IsA(node, WindowFunc) && ctx->queries != NIL)
+	{
+		/*
+		 * A window function's value depends on the order and partitioning
+		 * of its window: rank() OVER (ORDER BY salary) shows the order of
+		 * the salaries.  Its keys are read like its arguments.
+		 */
+		Query	   *q = linitial(ctx->queries);
+		ListCell   *lc;
+
+		foreach(lc, q->windowClause)
+		{
+			WindowClause *wc = lfirst(lc);
+			ListCell   *lc2;
+
+			if (wc->winref != ((WindowFunc *) node)->winref)
+				continue;
+			foreach(lc2, list_concat_copy(wc->partitionClause, wc->orderClause))
+			{
+				TargetEntry *key = get_sortgroupclause_tle(lfirst(lc2), q->targetList);
+
+				reads_walker((Node *) key->expr, ctx);
+			}
+			reads_walker(wc->startOffset, ctx);
+			reads_walker(wc->endOffset, ctx);
+		}
+		return expression_tree_walker(node, reads_walker, (void *) ctx);
+	}
 	if (IsA(node, Query))
 	{
 		bool		r;
@@ -539,6 +612,37 @@ classify_expr(List *queries, Node *expr, int depth, Classified *out)
 static void
 classify_column(Oid relid, AttrNumber attnum, int depth, Classified *out)
 {
+	ListCell   *lc;
+	MemoEntry  *memo;
+
+	CHECK_FOR_INTERRUPTS();
+	if (!memo_active)
+	{
+		classify_column_uncached(relid, attnum, depth, out);
+		return;
+	}
+	/* view graphs are diamonds: classify each column once per computation */
+	foreach(lc, classify_memo)
+	{
+		memo = lfirst(lc);
+		if (memo->relid == relid && memo->attnum == attnum)
+		{
+			*out = memo->c;
+			return;
+		}
+	}
+	classify_column_uncached(relid, attnum, depth, out);
+	memo = palloc(sizeof(MemoEntry));
+	memo->relid = relid;
+	memo->attnum = attnum;
+	memo->c = *out;
+	classify_memo = lappend(classify_memo, memo);
+}
+
+/* classify_column without the memo */
+static void
+classify_column_uncached(Oid relid, AttrNumber attnum, int depth, Classified *out)
+{
 	Relation	rel;
 	Query	   *q;
 	char		relkind;
@@ -554,8 +658,13 @@ classify_column(Oid relid, AttrNumber attnum, int depth, Classified *out)
 	if (column_label(relid, attnum, &out->strategy))
 	{
 		out->classified = true;
+		out->relid = relid;
+		out->attnum = attnum;
 		return;
 	}
+	/* a product masks for its readers itself: only its own labels count */
+	if (is_product_schema(get_rel_namespace(relid)))
+		return;
 	/* a partition holds its parent's data: the parent's labels apply */
 	if (get_rel_relispartition(relid))
 	{
@@ -580,6 +689,132 @@ classify_column(Oid relid, AttrNumber attnum, int depth, Classified *out)
 }
 
 /* ------------------------------------------------------------------------
+ * Row keys: what decides which rows a source returns, and in which order
+ * ------------------------------------------------------------------------
+ */
+
+/* state of keys_walker */
+typedef struct KeysContext
+{
+	List	   *queries;		/* innermost first */
+	List	   *visited;		/* views whose queries were checked */
+	int			depth;
+	Oid			source;			/* the product's source, for messages */
+} KeysContext;
+
+static bool keys_walker(Node *node, KeysContext *ctx);
+static void check_relation_keys(KeysContext *ctx, Oid relid);
+
+/*
+ * Refuses a key of q -- what orders, groups, de-duplicates or limits its
+ * rows -- that reads a classified column: rows come out of a view in its
+ * ORDER BY order, one per group, or the first n, so such a key shows the
+ * order, equality or rank of clear values even where no column shows them.
+ */
+static void
+check_key(KeysContext *ctx, Node *expr, const char *what)
+{
+	Classified	c;
+
+	if (expr == NULL)
+		return;
+	classify_expr(ctx->queries, expr, 0, &c);
+	if (!c.classified)
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("cannot publish a data product over %s: its %s reads classified column %s",
+					qualified_name(ctx->source), what,
+					OidIsValid(c.relid) ?
+					psprintf("\"%s\" of %s", get_attname(c.relid, c.attnum, false),
+							 qualified_name(c.relid)) : "(too deep to follow)"),
+			 errdetail("The order, grouping or selection of a product's rows would show the order or equality of the clear values."),
+			 errhint("Sort, group or limit on a column that is not classified, or label the key column of an upstream view with a strategy of its own and use that; consumers may sort the product themselves.")));
+}
+
+static void
+check_query_keys(KeysContext *ctx, Query *q)
+{
+	ListCell   *lc;
+
+	foreach(lc, q->sortClause)
+		check_key(ctx, (Node *) get_sortgroupclause_tle(lfirst(lc), q->targetList)->expr,
+				  "ORDER BY");
+	foreach(lc, q->groupClause)
+		check_key(ctx, (Node *) get_sortgroupclause_tle(lfirst(lc), q->targetList)->expr,
+				  "GROUP BY");
+	foreach(lc, q->distinctClause)
+		check_key(ctx, (Node *) get_sortgroupclause_tle(lfirst(lc), q->targetList)->expr,
+				  q->hasDistinctOn ? "DISTINCT ON" : "DISTINCT");
+	check_key(ctx, q->limitCount, "LIMIT");
+	check_key(ctx, q->limitOffset, "OFFSET");
+}
+
+/*
+ * Visits every query a source's rows come through: the source view, its
+ * sub-queries, CTEs and sub-links, and every view it reads, each once.
+ */
+static bool
+keys_walker(Node *node, KeysContext *ctx)
+{
+	if (node == NULL)
+		return false;
+	CHECK_FOR_INTERRUPTS();
+	if (IsA(node, Query))
+	{
+		bool		r;
+
+		ctx->queries = lcons(node, ctx->queries);
+		check_query_keys(ctx, (Query *) node);
+		r = query_tree_walker((Query *) node, keys_walker, (void *) ctx,
+							  QTW_EXAMINE_RTES_BEFORE);
+		ctx->queries = list_delete_first(ctx->queries);
+		return r;
+	}
+	if (IsA(node, RangeTblEntry))
+	{
+		RangeTblEntry *rte = (RangeTblEntry *) node;
+
+		if (rte->rtekind == RTE_RELATION)
+			check_relation_keys(ctx, rte->relid);
+		return false;
+	}
+	return expression_tree_walker(node, keys_walker, (void *) ctx);
+}
+
+/* the keys of a view or materialized view and of what it reads */
+static void
+check_relation_keys(KeysContext *ctx, Oid relid)
+{
+	char		relkind = get_rel_relkind(relid);
+	Relation	rel;
+	Query	   *q;
+	List	   *saved;
+
+	if ((relkind != RELKIND_VIEW && relkind != RELKIND_MATVIEW) ||
+		list_member_oid(ctx->visited, relid) ||
+		is_product_schema(get_rel_namespace(relid)))
+		return;
+	ctx->visited = lappend_oid(ctx->visited, relid);
+	if (++ctx->depth > MAX_VIEW_DEPTH * 4)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("cannot publish a data product over %s: it reads views nested too deeply",
+						qualified_name(ctx->source))));
+	rel = relation_open(relid, AccessShareLock);
+	q = relation_query(rel);
+	relation_close(rel, AccessShareLock);
+	if (q != NULL)
+	{
+		saved = ctx->queries;
+		ctx->queries = NIL;
+		keys_walker((Node *) q, ctx);
+		ctx->queries = saved;
+	}
+	ctx->depth--;
+}
+
+/* ------------------------------------------------------------------------
  * View generation
  * ------------------------------------------------------------------------
  */
@@ -592,6 +827,7 @@ typedef struct ProductDef
 	char	   *name;
 	List	   *columns;		/* of char *, NIL: all but metadata */
 	char	   *description;
+	bool		by_user;		/* publish_product, not a regeneration */
 } ProductDef;
 
 static bool
@@ -611,9 +847,9 @@ type_sql(Oid typid, int32 typmod)
 
 /*
  * The SELECT item for one column: the column itself, or its mask.  The
- * mask keeps the column's type; typmods are kept where a cast back is
- * quiet (text-like types truncate, timestamps of a whole day fit), and
- * dropped for numeric, whose cast could fail.
+ * mask keeps the column's type and typmod (numeric(p,s) through a bucket
+ * that hides what does not fit); a domain type becomes its base type,
+ * whose constraints a masked value cannot break.
  */
 static void
 append_column(StringInfo sql, const char *col, Oid typid, int32 typmod,
@@ -632,11 +868,14 @@ append_column(StringInfo sql, const char *col, Oid typid, int32 typmod,
 	}
 	if (!dm_pii_type_supported(&st, base))
 		st.kind = DM_PII_REDACT;	/* e.g. a classified column cast to another type */
+	if (typid != base)
+		typmod = -1;			/* a domain's typmod is its base type's */
 
 	switch (st.kind)
 	{
 		case DM_PII_REDACT:
-			appendStringInfo(sql, "datamesh.mask_redact(%s, %s)", ref, product_lit);
+			appendStringInfo(sql, "datamesh.mask_redact(%s::%s, %s)", ref,
+							 type_sql(base, -1), product_lit);
 			break;
 		case DM_PII_EMAIL:
 			appendStringInfo(sql, "datamesh.mask_email(%s::pg_catalog.text, %s)", ref, product_lit);
@@ -651,11 +890,15 @@ append_column(StringInfo sql, const char *col, Oid typid, int32 typmod,
 							 st.kind == DM_PII_YEAR ? "year" : "month", ref, product_lit);
 			break;
 		case DM_PII_BUCKET:
-			appendStringInfo(sql, "datamesh.mask_bucket(%s, %s::%s, %s)", ref,
-							 quote_literal_cstr(st.bucket),
-							 base == FLOAT4OID || base == FLOAT8OID ? "pg_catalog.float8" :
-							 base == NUMERICOID ? "pg_catalog.numeric" : "pg_catalog.int8",
-							 product_lit);
+			if (base == NUMERICOID && typmod >= 0)
+				appendStringInfo(sql, "datamesh.mask_bucket(%s, %s::pg_catalog.numeric, %d, %s)",
+								 ref, quote_literal_cstr(st.bucket), typmod, product_lit);
+			else
+				appendStringInfo(sql, "datamesh.mask_bucket(%s, %s::%s, %s)", ref,
+								 quote_literal_cstr(st.bucket),
+								 base == FLOAT4OID || base == FLOAT8OID ? "pg_catalog.float8" :
+								 base == NUMERICOID ? "pg_catalog.numeric" : "pg_catalog.int8",
+								 product_lit);
 			break;
 		case DM_PII_HASH:
 			if (textlike)
@@ -664,100 +907,85 @@ append_column(StringInfo sql, const char *col, Oid typid, int32 typmod,
 				appendStringInfo(sql, "datamesh.mask_hash(%s, %s)", ref, product_lit);
 			break;
 	}
+
 	/*
 	 * Cast back to the column's own type and typmod where the mask returned
-	 * another (text for varchar, no typmod).  Never to a domain, whose
-	 * constraints could reject a masked value, and never to a numeric
-	 * typmod, whose precision a rounded-down value could exceed.
+	 * another (text for varchar, no typmod).  Every such cast is quiet:
+	 * text-like types truncate, timestamps of a period start fit, a
+	 * numeric bucket already fits its typmod, and NULL fits everything.
 	 */
-	if (typid == base && (typmod >= 0 || base == VARCHAROID || base == BPCHAROID) &&
-		(base != NUMERICOID || st.kind == DM_PII_REDACT))
-		appendStringInfo(sql, "::%s", type_sql(typid, typmod));
+	if (typmod >= 0 || base == VARCHAROID || base == BPCHAROID ||
+		(st.kind == DM_PII_REDACT && typid != base))
+		appendStringInfo(sql, "::%s", type_sql(base, typmod));
 	appendStringInfo(sql, " AS %s", qcol);
 }
 
-/* collects the objects that depend on a product */
-static void
-collect_dependent(const ObjectAddress *dependent, Oid dependent_schema,
-				  const ObjectAddress *referenced, Oid referenced_schema,
-				  void *arg)
+/* what a product's view must be, computed from the catalogs as they are */
+typedef struct ProductView
 {
-	StringInfo	list = (StringInfo) arg;
-	char	   *desc = dm_describe_object(dependent);
+	char	   *select_sql;		/* SELECT ... FROM source AS s */
+	char	   *querydef;		/* the same, parsed and printed back */
+	List	   *names;			/* output columns, of char * */
+	List	   *types;			/* their types, typmods and collations */
+	List	   *typmods;
+	List	   *collations;
+	bool		has_hash;		/* a column needs the scope's key */
+} ProductView;
 
-	/* a view reads each column separately: name it once */
-	if (strstr(list->data, desc) == NULL)
-		appendStringInfo(list, "\n%s", desc);
+/* a query printed back as PostgreSQL stores and shows it */
+static char *
+query_text(Query *q)
+{
+	int			nestlevel = dm_safe_search_path();
+	char	   *text = pg_get_querydef(q, false);
+
+	dm_restore_settings(nestlevel);
+	return text;
 }
 
-/*
- * Refuses to drop a product view that other objects depend on, naming
- * them, before DROP VIEW would fail with a less helpful message.
- */
+/* the column names, types, typmods and collations of a query's output */
 static void
-check_no_dependents(Oid viewid, const char *action)
+query_columns(Query *q, ProductView *pv)
 {
-	ObjectAddress addr;
-	StringInfoData list;
+	ListCell   *lc;
 
-	initStringInfo(&list);
-	ObjectAddressSet(addr, RelationRelationId, viewid);
-	dm_depend_dependents(&addr, collect_dependent, &list);
-	if (list.len > 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
-				 errmsg("cannot %s data product %s because other objects depend on it",
-						action, qualified_name(viewid)),
-				 errdetail("Objects that read the product:%s", list.data),
-				 errhint("Those objects must stop reading the product first; their owners can change them.")));
-}
-
-/* does the view have columns (names and types) that new ones do not keep? */
-static bool
-columns_compatible(Oid viewid, List *names, List *types)
-{
-	Relation	rel = relation_open(viewid, AccessShareLock);
-	TupleDesc	desc = RelationGetDescr(rel);
-	int			i;
-	int			n = 0;
-	bool		ok = true;
-
-	for (i = 0; i < desc->natts && ok; i++)
+	foreach(lc, q->targetList)
 	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
+		TargetEntry *tle = lfirst(lc);
 
-		if (att->attisdropped)
+		if (tle->resjunk)
 			continue;
-		if (n >= list_length(names) ||
-			strcmp(NameStr(att->attname), (char *) list_nth(names, n)) != 0 ||
-			att->atttypid != list_nth_oid(types, n))
-			ok = false;
-		n++;
+		pv->names = lappend(pv->names, pstrdup(tle->resname));
+		pv->types = lappend_oid(pv->types, exprType((Node *) tle->expr));
+		pv->typmods = lappend_int(pv->typmods, exprTypmod((Node *) tle->expr));
+		pv->collations = lappend_oid(pv->collations, exprCollation((Node *) tle->expr));
 	}
-	relation_close(rel, AccessShareLock);
-	return ok;
 }
 
 /*
- * Creates or replaces the product view of def.  Returns its OID.
- * (SPI connected; the caller checked the privileges)
+ * Computes a product's view from the catalogs as they are now: the one
+ * place that decides what a product shows.  Publishing, regeneration and
+ * datamesh.verify() all call it.  Refuses, with an error, a source whose
+ * rows are ordered, grouped or limited by a classified column.  Changes
+ * nothing.
  */
-static Oid
-generate_view(const ProductDef *def, const DmDomain *domain, bool *has_hash)
+static void
+compute_view(const ProductDef *def, ProductView *pv)
 {
 	Relation	src = relation_open(def->source, AccessShareLock);
 	TupleDesc	desc = RelationGetDescr(src);
 	StringInfoData items;
-	StringInfoData sql;
 	List	   *names = NIL;
-	List	   *types = NIL;
 	char	   *qview = quote_qualified_identifier(def->schema, def->name);
 	char	   *product_lit = quote_literal_cstr(qview);
-	Oid			viewid;
+	KeysContext keys;
 	int			i;
 	ListCell   *lc;
+	int			nestlevel;
+	List	   *raw;
+	Query	   *q;
 
-	*has_hash = false;
+	memset(pv, 0, sizeof(*pv));
 	initStringInfo(&items);
 
 	/* the columns: given, or all but the metadata columns */
@@ -782,7 +1010,6 @@ generate_view(const ProductDef *def, const DmDomain *domain, bool *has_hash)
 	foreach(lc, names)
 	{
 		char	   *col = lfirst(lc);
-		AttrNumber	attnum = InvalidAttrNumber;
 		Form_pg_attribute att = NULL;
 		Classified	c;
 
@@ -791,71 +1018,360 @@ generate_view(const ProductDef *def, const DmDomain *domain, bool *has_hash)
 			Form_pg_attribute a = TupleDescAttr(desc, i);
 
 			if (!a->attisdropped && strcmp(NameStr(a->attname), col) == 0)
-			{
 				att = a;
-				attnum = a->attnum;
-			}
 		}
 		if (att == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
-					 errmsg("column \"%s\" of relation \"%s\" does not exist",
-							col, RelationGetRelationName(src)),
-					 errhint("The columns of a product must be columns of its source.")));
-		classify_column(def->source, attnum, 0, &c);
+					 errmsg("column \"%s\" of relation %s does not exist",
+							col, qualified_name(def->source)),
+					 errdetail("Data product %s publishes column \"%s\" of its source.",
+							   qview, col),
+					 errhint("The columns of a product must be columns of its source: keep the column, or publish the product again with datamesh.publish_product() and its new column list.")));
+		classify_column(def->source, att->attnum, 0, &c);
 		if (c.classified && c.strategy.kind == DM_PII_HASH &&
 			dm_pii_type_supported(&c.strategy, getBaseType(att->atttypid)))
-			*has_hash = true;
+			pv->has_hash = true;
 		if (items.len > 0)
 			appendStringInfoString(&items, ", ");
 		append_column(&items, col, att->atttypid, att->atttypmod, &c, product_lit);
-		types = lappend_oid(types, att->atttypid);
 	}
 	relation_close(src, AccessShareLock);
 
-	/* an existing view is replaced in place when its columns stay */
-	viewid = get_relname_relid(def->name, get_namespace_oid(def->schema, false));
-	if (OidIsValid(viewid) && !columns_compatible(viewid, names, types))
-	{
-		/* the column list changed: drop it, if nothing depends on it */
-		check_no_dependents(viewid, "change the columns of");
-		exec_as(domain->owner, psprintf("DROP VIEW %s", qview));
-		viewid = InvalidOid;
-	}
+	/* the order, grouping and selection of the source's rows */
+	memset(&keys, 0, sizeof(keys));
+	keys.source = def->source;
+	check_relation_keys(&keys, def->source);
 
-	initStringInfo(&sql);
-	appendStringInfo(&sql,
-					 "CREATE OR REPLACE VIEW %s WITH (security_barrier) AS SELECT %s FROM %s AS s",
-					 qview, items.data, qualified_name(def->source));
-	exec_as(domain->owner, sql.data);
-	exec_as(domain->owner, psprintf("ALTER VIEW %s SET (security_barrier = true)", qview));
-	exec_as(domain->owner, psprintf("GRANT SELECT ON %s TO %s", qview,
-									dm_consumer_role_sql()));
-	if (def->description != NULL)
-		exec_as(domain->owner, psprintf("COMMENT ON VIEW %s IS %s", qview,
-										quote_literal_cstr(def->description)));
-	CommandCounterIncrement();
-	return get_relname_relid(def->name, get_namespace_oid(def->schema, false));
+	pv->select_sql = psprintf("SELECT %s FROM %s AS s", items.data,
+							  qualified_name(def->source));
+
+	/* parsed as CREATE VIEW would parse it, printed back for comparison */
+	nestlevel = dm_safe_search_path();
+	raw = raw_parser(pv->select_sql, RAW_PARSE_DEFAULT);
+	q = parse_analyze_fixedparams(linitial_node(RawStmt, raw), pv->select_sql,
+								  NULL, 0, NULL);
+	dm_restore_settings(nestlevel);
+
+	/*
+	 * A stored view's query also holds the range table entries OLD and NEW,
+	 * which make PostgreSQL print every column with its relation's name:
+	 * give this one the same two, so that both print alike.
+	 */
+	{
+		RangeTblEntry *old = copyObject(linitial_node(RangeTblEntry, q->rtable));
+		RangeTblEntry *new = copyObject(old);
+
+		old->alias = makeAlias("old", NIL);
+		old->eref = makeAlias("old", NIL);
+		new->alias = makeAlias("new", NIL);
+		new->eref = makeAlias("new", NIL);
+		q->rtable = lappend(lappend(q->rtable, old), new);
+	}
+	pv->querydef = query_text(q);
+	query_columns(q, pv);
 }
 
-/* makes the key of the domain's scope if it has none (SPI connected) */
+/* compute_view with the classification memo active, and reset after */
 static void
-ensure_key(const DmDomain *domain)
+compute_product(const ProductDef *def, ProductView *pv)
 {
-	Oid			types[1] = {TEXTOID};
-	Datum		values[1];
+	classify_memo = NIL;
+	memo_active = true;
+	PG_TRY();
+	{
+		compute_view(def, pv);
+	}
+	PG_FINALLY();
+	{
+		memo_active = false;
+		classify_memo = NIL;
+	}
+	PG_END_TRY();
+}
+
+/* how a view's columns compare with those a product needs */
+typedef enum ColumnsMatch
+{
+	COLUMNS_SAME,				/* same names, types, typmods, collations */
+	COLUMNS_EXTENDED,			/* the view's are a prefix: replace in place */
+	COLUMNS_DIFFERENT			/* the view must be dropped and made anew */
+} ColumnsMatch;
+
+static ColumnsMatch
+columns_match(Oid viewid, const ProductView *pv)
+{
+	Relation	rel = relation_open(viewid, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			i;
+	int			n = 0;
+	ColumnsMatch result = COLUMNS_SAME;
+
+	for (i = 0; i < desc->natts && result != COLUMNS_DIFFERENT; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (att->attisdropped)
+			continue;
+		if (n >= list_length(pv->names) ||
+			strcmp(NameStr(att->attname), (char *) list_nth(pv->names, n)) != 0 ||
+			att->atttypid != list_nth_oid(pv->types, n) ||
+			att->atttypmod != list_nth_int(pv->typmods, n) ||
+			att->attcollation != list_nth_oid(pv->collations, n))
+			result = COLUMNS_DIFFERENT;
+		n++;
+	}
+	relation_close(rel, AccessShareLock);
+	if (result == COLUMNS_SAME && n < list_length(pv->names))
+		result = COLUMNS_EXTENDED;
+	return result;
+}
+
+/* does the view read exactly what pv says? */
+static bool
+view_is(Oid viewid, const ProductView *pv)
+{
+	Relation	rel;
+	Query	   *q;
+	bool		same;
+
+	if (columns_match(viewid, pv) != COLUMNS_SAME)
+		return false;
+	rel = relation_open(viewid, AccessShareLock);
+	q = relation_query(rel);
+	same = q != NULL && strcmp(query_text(q), pv->querydef) == 0 &&
+		RelationIsSecurityView(rel);
+	relation_close(rel, AccessShareLock);
+	return same;
+}
+
+/* collects the objects that depend on a product, each once */
+static void
+collect_dependent(const ObjectAddress *dependent, Oid dependent_schema,
+				  const ObjectAddress *referenced, Oid referenced_schema,
+				  void *arg)
+{
+	List	  **names = (List **) arg;
+	char	   *desc = dm_describe_object(dependent);
+	ListCell   *lc;
+
+	/* a view reads each column separately: name it once */
+	foreach(lc, *names)
+		if (strcmp(lfirst(lc), desc) == 0)
+			return;
+	*names = lappend(*names, desc);
+}
+
+/*
+ * Refuses to drop a product view that other objects depend on, naming
+ * them, before DROP VIEW would fail with a less helpful message.
+ */
+static void
+check_no_dependents(Oid viewid, const char *action)
+{
+	ObjectAddress addr;
+	List	   *names = NIL;
+	StringInfoData list;
+	ListCell   *lc;
+
+	ObjectAddressSet(addr, RelationRelationId, viewid);
+	dm_depend_dependents(&addr, collect_dependent, &names);
+	if (names == NIL)
+		return;
+	initStringInfo(&list);
+	foreach(lc, names)
+		appendStringInfo(&list, "\n%s", (char *) lfirst(lc));
+	ereport(ERROR,
+			(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+			 errmsg("cannot %s data product %s because other objects depend on it",
+					action, qualified_name(viewid)),
+			 errdetail("Objects that read the product:%s", list.data),
+			 errhint("Those objects must stop reading the product first; their owners can change them.")));
+}
+
+/*
+ * DDL on a product view, as its domain's owner.  An error is reported as
+ * datamesh's, naming the product, never with the generated SQL.
+ */
+static void
+product_ddl(const DmDomain *domain, const char *qview, const char *sql)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+
+	PG_TRY();
+	{
+		exec_as(domain->owner, sql);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		if (edata->elevel != ERROR)
+			PG_RE_THROW();
+		FlushErrorState();
+		ereport(ERROR,
+				(errcode(edata->sqlerrcode),
+				 errmsg("could not generate the view of data product %s", qview),
+				 errdetail("%s", edata->message),
+				 errhint("Nothing was changed.  datamesh.verify() compares every product with the view it should have.")));
+	}
+	PG_END_TRY();
+}
+
+/* the SELECT grants of a view to others than its owner, to give again */
+typedef struct SavedGrant
+{
+	char	   *grantee;		/* quoted role name, or PUBLIC */
+	bool		grantable;
+} SavedGrant;
+
+static List *
+saved_grants(Oid viewid)
+{
+	Oid			types[1] = {OIDOID};
+	Datum		values[1] = {ObjectIdGetDatum(viewid)};
+	List	   *grants = NIL;
+	uint64		i;
+
+	exec_catalog("SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC'"
+				 " ELSE pg_catalog.quote_ident(r.rolname) END, a.is_grantable"
+				 " FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a"
+				 " LEFT JOIN pg_catalog.pg_roles r ON r.oid = a.grantee"
+				 " WHERE c.oid = $1 AND a.grantee <> c.relowner"
+				 " AND a.privilege_type = 'SELECT'",
+				 1, types, values, NULL, false);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		SavedGrant *g = palloc(sizeof(SavedGrant));
+		char	   *grantable = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+
+		g->grantee = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+		g->grantable = grantable != NULL && grantable[0] == 't';
+		if (g->grantee != NULL)
+			grants = lappend(grants, g);
+	}
+	return grants;
+}
+
+/*
+ * Products are read-only: takes every privilege but SELECT from everyone
+ * but the owner (default privileges may have given some to a new view).
+ */
+static void
+make_read_only(Oid viewid, const DmDomain *domain, const char *qview)
+{
+	Oid			types[1] = {OIDOID};
+	Datum		values[1] = {ObjectIdGetDatum(viewid)};
+	List	   *grantees = NIL;
+	uint64		i;
+	ListCell   *lc;
+
+	exec_catalog("SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC'"
+				 " ELSE pg_catalog.quote_ident(r.rolname) END"
+				 " FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a"
+				 " LEFT JOIN pg_catalog.pg_roles r ON r.oid = a.grantee"
+				 " WHERE c.oid = $1 AND a.grantee <> c.relowner"
+				 " AND a.privilege_type <> 'SELECT'",
+				 1, types, values, NULL, false);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		char	   *g = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+
+		if (g != NULL)
+			grantees = lappend(grantees, g);
+	}
+	foreach(lc, grantees)
+		product_ddl(domain, qview,
+					psprintf("REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON %s FROM %s",
+							 qview, (char *) lfirst(lc)));
+}
+
+/*
+ * Makes the view of def what compute_product says it must be: nothing
+ * happens when it is already; it is replaced in place when its columns
+ * stay (or only grow), and dropped and made anew, with its grants and
+ * comment, when their names or types change and nothing reads it.
+ * Returns its OID.  (SPI connected; the caller checked the privileges)
+ */
+static Oid
+generate_view(const ProductDef *def, const DmDomain *domain, bool *has_hash,
+			  bool *changed)
+{
+	ProductView pv;
+	char	   *qview = quote_qualified_identifier(def->schema, def->name);
+	Oid			nspid = get_namespace_oid(def->schema, false);
+	Oid			viewid;
+	List	   *grants = NIL;
+	char	   *comment = NULL;
+	bool		remade = false;
+	ListCell   *lc;
+
+	compute_product(def, &pv);
+	*has_hash = pv.has_hash;
+	*changed = false;
+
+	viewid = get_relname_relid(def->name, nspid);
+	if (OidIsValid(viewid) && view_is(viewid, &pv))
+	{
+		if (def->description != NULL)
+			product_ddl(domain, qview, psprintf("COMMENT ON VIEW %s IS %s", qview,
+												quote_literal_cstr(def->description)));
+		return viewid;
+	}
+	*changed = true;
+	if (OidIsValid(viewid) && columns_match(viewid, &pv) == COLUMNS_DIFFERENT)
+	{
+		/* the columns change: drop it, if nothing depends on it */
+		check_no_dependents(viewid, "change the columns of");
+		grants = saved_grants(viewid);
+		comment = GetComment(viewid, RelationRelationId, 0);
+		product_ddl(domain, qview, psprintf("DROP VIEW %s", qview));
+		remade = true;
+	}
+
+	product_ddl(domain, qview,
+				psprintf("CREATE OR REPLACE VIEW %s WITH (security_barrier) AS %s",
+						 qview, pv.select_sql));
+	product_ddl(domain, qview, psprintf("ALTER VIEW %s SET (security_barrier = true)", qview));
+	product_ddl(domain, qview, psprintf("GRANT SELECT ON %s TO %s", qview,
+										dm_consumer_role_sql()));
+	foreach(lc, grants)
+	{
+		SavedGrant *g = lfirst(lc);
+
+		product_ddl(domain, qview, psprintf("GRANT SELECT ON %s TO %s%s", qview, g->grantee,
+											g->grantable ? " WITH GRANT OPTION" : ""));
+	}
+	if (def->description != NULL || (remade && comment != NULL))
+		product_ddl(domain, qview, psprintf("COMMENT ON VIEW %s IS %s", qview,
+											quote_literal_cstr(def->description ?
+															   def->description : comment)));
+	CommandCounterIncrement();
+	viewid = get_relname_relid(def->name, nspid);
+	make_read_only(viewid, domain, qview);
+	CommandCounterIncrement();
+	return viewid;
+}
+
+/* the scope of a domain, as SQL over parameter $1 (the domain key) */
+#define SCOPE_OF_DOMAIN_SQL \
+	"COALESCE((SELECT s.scope FROM datamesh.pseudonym_scope s WHERE s.domain = $1)," \
+	" 'domain:' OPERATOR(pg_catalog.||) $1)"
+
+/* the scopes in use, as SQL: a named one, or the domain's own */
+#define SCOPES_IN_USE_SQL \
+	"SELECT COALESCE(s.scope, 'domain:' OPERATOR(pg_catalog.||) d.key) AS scope" \
+	" FROM datamesh.domain d LEFT JOIN datamesh.pseudonym_scope s ON s.domain = d.key"
+
+/* a new random key, as bytea */
+static bytea *
+random_key(void)
+{
 	unsigned char key[DM_KEY_BYTES];
 	bytea	   *kb;
-	Oid			types2[2] = {TEXTOID, BYTEAOID};
-	Datum		values2[2];
 
-	values[0] = CStringGetTextDatum(domain->key);
-	exec_catalog("SELECT 1 FROM datamesh.pseudonym_key k"
-				 " WHERE k.scope = COALESCE((SELECT s.scope FROM datamesh.pseudonym_scope s"
-				 " WHERE s.domain = $1), $1)",
-				 1, types, values, NULL, true);
-	if (SPI_processed > 0)
-		return;
 	if (!pg_strong_random(key, sizeof(key)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INTERNAL_ERROR),
@@ -863,62 +1379,114 @@ ensure_key(const DmDomain *domain)
 	kb = palloc(VARHDRSZ + DM_KEY_BYTES);
 	SET_VARSIZE(kb, VARHDRSZ + DM_KEY_BYTES);
 	memcpy(VARDATA(kb), key, DM_KEY_BYTES);
-	values2[0] = CStringGetTextDatum(domain->key);
-	values2[1] = PointerGetDatum(kb);
-	exec_catalog("INSERT INTO datamesh.pseudonym_key (scope, key)"
-				 " SELECT COALESCE((SELECT s.scope FROM datamesh.pseudonym_scope s"
-				 " WHERE s.domain = $1), $1), $2"
-				 " ON CONFLICT (scope) DO NOTHING",
-				 2, types2, values2, NULL, false);
-	invalidate_access("pseudonym_key");
+	return kb;
 }
 
 /*
- * Creates or regenerates a product and records it.  (SPI connected)
+ * Keeps exactly one key for every pseudonym scope in use: a domain's own
+ * scope ("domain:KEY") or a named one.  Makes the missing keys and deletes
+ * those that no domain uses any more, so that a new domain, or a domain
+ * made again under an old name, never inherits a key.  (SPI connected)
+ */
+void
+dm_pseudonym_sync_keys(void)
+{
+	List	   *missing = NIL;
+	ListCell   *lc;
+	uint64		i;
+
+	exec_catalog("DELETE FROM datamesh.pseudonym_key k WHERE k.scope NOT IN ("
+				 SCOPES_IN_USE_SQL ")", 0, NULL, NULL, NULL, false);
+	exec_catalog("SELECT DISTINCT u.scope FROM (" SCOPES_IN_USE_SQL ") u"
+				 " WHERE NOT EXISTS (SELECT FROM datamesh.pseudonym_key k"
+				 " WHERE k.scope = u.scope)", 0, NULL, NULL, NULL, false);
+	for (i = 0; i < SPI_processed; i++)
+		missing = lappend(missing, SPI_getvalue(SPI_tuptable->vals[i],
+												SPI_tuptable->tupdesc, 1));
+	foreach(lc, missing)
+	{
+		Oid			types[2] = {TEXTOID, BYTEAOID};
+		Datum		values[2];
+
+		values[0] = CStringGetTextDatum(lfirst(lc));
+		values[1] = PointerGetDatum(random_key());
+		exec_catalog("INSERT INTO datamesh.pseudonym_key (scope, key) VALUES ($1, $2)"
+					 " ON CONFLICT (scope) DO NOTHING",
+					 2, types, values, NULL, false);
+	}
+	invalidate_access("pseudonym_key");
+}
+
+/* the columns a product of relid publishes by default: all but metadata */
+static List *
+default_columns(Oid relid)
+{
+	Relation	rel = relation_open(relid, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+	List	   *names = NIL;
+	int			i;
+
+	for (i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (!att->attisdropped && !is_metadata_column(NameStr(att->attname)))
+			names = lappend(names, pstrdup(NameStr(att->attname)));
+	}
+	relation_close(rel, AccessShareLock);
+	return names;
+}
+
+/*
+ * Creates or regenerates a product and records it, with its columns
+ * resolved: a column added to the source later is published only when
+ * publish_product runs again.  The version counts the changes of the
+ * view.  (SPI connected)
  */
 static Oid
-publish(const ProductDef *def, const DmDomain *domain)
+publish(ProductDef *def, const DmDomain *domain)
 {
 	bool		has_hash;
+	bool		changed;
 	Oid			viewid;
 	char	   *qview = quote_qualified_identifier(def->schema, def->name);
-	Oid			types[6] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, NAMEARRAYOID, TEXTOID};
-	Datum		values[6];
-	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
+	Oid			types[7] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, NAMEARRAYOID, TEXTOID, BOOLOID};
+	Datum		values[7];
+	char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
+	Datum	   *elems;
+	int			i = 0;
+	ListCell   *lc;
 
-	viewid = generate_view(def, domain, &has_hash);
+	if (def->columns == NIL)
+		def->columns = default_columns(def->source);
+	viewid = generate_view(def, domain, &has_hash, &changed);
 	if (has_hash)
-		ensure_key(domain);
+		dm_pseudonym_sync_keys();
 
 	values[0] = CStringGetTextDatum(qview);
 	values[1] = CStringGetTextDatum(domain->key);
 	values[2] = CStringGetTextDatum(def->name);
 	values[3] = CStringGetTextDatum(qualified_name(def->source));
-	if (def->columns != NIL)
-	{
-		Datum	   *elems = palloc(sizeof(Datum) * list_length(def->columns));
-		int			i = 0;
-		ListCell   *lc;
-
-		foreach(lc, def->columns)
-			elems[i++] = DirectFunctionCall1(namein, CStringGetDatum(lfirst(lc)));
-		values[4] = PointerGetDatum(construct_array(elems, i, NAMEOID,
-													NAMEDATALEN, false, TYPALIGN_CHAR));
-	}
-	else
-		nulls[4] = 'n';
+	elems = palloc(sizeof(Datum) * Max(list_length(def->columns), 1));
+	foreach(lc, def->columns)
+		elems[i++] = DirectFunctionCall1(namein, CStringGetDatum(lfirst(lc)));
+	values[4] = PointerGetDatum(construct_array(elems, i, NAMEOID,
+												NAMEDATALEN, false, TYPALIGN_CHAR));
 	if (def->description != NULL)
 		values[5] = CStringGetTextDatum(def->description);
 	else
 		nulls[5] = 'n';
+	/* a call of publish_product counts, a regeneration only if it changed the view */
+	values[6] = BoolGetDatum(changed || def->by_user);
 	exec_catalog("INSERT INTO datamesh.product AS p"
 				 " (product, domain, name, source, columns, description)"
 				 " VALUES ($1, $2, $3, $4, $5, $6)"
 				 " ON CONFLICT (product) DO UPDATE SET"
 				 " source = excluded.source, columns = excluded.columns,"
 				 " description = COALESCE(excluded.description, p.description),"
-				 " version = p.version + 1, updated_at = pg_catalog.now()",
-				 6, types, values, nulls, false);
+				 " version = p.version + CASE WHEN $7 THEN 1 ELSE 0 END,"
+				 " updated_at = CASE WHEN $7 THEN pg_catalog.now() ELSE p.updated_at END",
+				 7, types, values, nulls, false);
 	invalidate_access("product");
 	return viewid;
 }
@@ -1015,6 +1583,7 @@ datamesh_publish_product(PG_FUNCTION_ARGS)
 	}
 	def.description = PG_ARGISNULL(3) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(3));
 
+	def.by_user = true;
 	dm_spi_connect();
 	viewid = publish(&def, &domain);
 	SPI_finish();
@@ -1033,7 +1602,7 @@ product_row(Oid viewid, char **domain, char **source, List **columns,
 	values[0] = CStringGetTextDatum(qualified_name(viewid));
 	exec_catalog("SELECT domain, source, columns::pg_catalog.text[], description"
 				 " FROM datamesh.product WHERE product = $1",
-				 1, types, values, NULL, true);
+				 1, types, values, NULL, false);
 	if (SPI_processed == 0)
 		return false;
 	if (domain)
@@ -1112,54 +1681,6 @@ datamesh_unpublish_product(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
-/* does relation rel read target, directly or through views? */
-static bool
-reads_relation(Oid rel, Oid target, int depth);
-
-typedef struct ReadsState
-{
-	Oid			target;
-	int			depth;
-	bool		found;
-} ReadsState;
-
-static void
-reads_callback(const ObjectAddress *dependent, Oid dependent_schema,
-			   const ObjectAddress *referenced, Oid referenced_schema, void *arg)
-{
-	ReadsState *rs = arg;
-
-	if (rs->found || referenced->classId != RelationRelationId)
-		return;
-	if (referenced->objectId == rs->target ||
-		reads_relation(referenced->objectId, rs->target, rs->depth + 1))
-		rs->found = true;
-}
-
-static bool
-reads_relation(Oid rel, Oid target, int depth)
-{
-	ObjectAddress addr;
-	ReadsState	rs;
-	char		relkind;
-
-	if (rel == target)
-		return true;
-	/* a partition takes the labels of its ancestors */
-	if (get_rel_relispartition(rel) &&
-		list_member_oid(get_partition_ancestors(rel), target))
-		return true;
-	relkind = get_rel_relkind(rel);
-	if (depth > MAX_VIEW_DEPTH || (relkind != RELKIND_VIEW && relkind != RELKIND_MATVIEW))
-		return false;
-	rs.target = target;
-	rs.depth = depth;
-	rs.found = false;
-	ObjectAddressSet(addr, RelationRelationId, rel);
-	dm_depend_references(&addr, reads_callback, &rs);
-	return rs.found;
-}
-
 /*
  * The relation a product view reads (its FROM item), found from the view
  * itself, so that renaming or moving the source loses nothing.
@@ -1185,69 +1706,115 @@ product_source(Oid viewid)
 	return source;
 }
 
-/*
- * Regenerates every product of relid's domain that reads relid, directly
- * or through views: after its classification or its definition changed.
- */
-void
-dm_product_regenerate_for(Oid relid)
+/* the column names of a relation, in order */
+static List *
+relation_columns(Oid relid)
 {
-	DmDomain	domain;
-	DmLayer		layer;
+	Relation	rel = relation_open(relid, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+	List	   *names = NIL;
+	int			i;
+
+	for (i = 0; i < desc->natts; i++)
+		if (!TupleDescAttr(desc, i)->attisdropped)
+			names = lappend(names, pstrdup(NameStr(TupleDescAttr(desc, i)->attname)));
+	relation_close(rel, AccessShareLock);
+	return names;
+}
+
+/*
+ * The recorded definition of the product whose view is viewid, read with
+ * the latest snapshot (a product published by a transaction this one
+ * waited for counts); false if the view is no recorded product.  Its
+ * source is what the view reads; the comment is kept as it is.
+ * (SPI connected)
+ */
+static bool
+product_def(Oid viewid, ProductDef *def, DmDomain *domain)
+{
 	Oid			types[1] = {TEXTOID};
 	Datum		values[1];
-	SPITupleTable *tuptable;
-	uint64		n;
-	uint64		i;
+	HeapTuple	tup;
+	TupleDesc	tupdesc;
+	bool		isnull;
+	Datum		cols;
+	char	   *key;
 
-	if (!dm_catalog_schema_domain(get_rel_namespace(relid), &domain, &layer) ||
-		layer == DM_LAYER_DATA_PRODUCTS)
-		return;
-	dm_spi_connect();
-	values[0] = CStringGetTextDatum(domain.key);
-	read_catalog_latest("SELECT product, name, source, columns::pg_catalog.text[], description"
-						" FROM datamesh.product WHERE domain = $1 ORDER BY product",
+	values[0] = CStringGetTextDatum(qualified_name(viewid));
+	read_catalog_latest("SELECT domain, name, columns::pg_catalog.text[]"
+						" FROM datamesh.product WHERE product = $1",
 						1, types, values);
-	tuptable = SPI_tuptable;
-	n = SPI_processed;
-	for (i = 0; i < n; i++)
+	if (SPI_processed == 0)
+		return false;
+	tup = SPI_tuptable->vals[0];
+	tupdesc = SPI_tuptable->tupdesc;
+	key = SPI_getvalue(tup, tupdesc, 1);
+	if (key == NULL || !dm_catalog_find(key, domain))
+		return false;
+	memset(def, 0, sizeof(*def));
+	def->source = product_source(viewid);
+	if (!OidIsValid(def->source))
+		return false;
+	def->schema = dm_schema_name(domain->key, DM_LAYER_DATA_PRODUCTS);
+	def->name = SPI_getvalue(tup, tupdesc, 2);
+	cols = SPI_getbinval(tup, tupdesc, 3, &isnull);
+	if (!isnull)
 	{
-		HeapTuple	tup = tuptable->vals[i];
-		char	   *product = SPI_getvalue(tup, tuptable->tupdesc, 1);
-		Oid			viewid;
-		Oid			srcid;
-		ProductDef	def;
-		bool		isnull;
-		Datum		cols;
+		Datum	   *elems;
+		bool	   *nulls;
+		int			k,
+					j;
 
-		/* the view's name is fixed (rule 1); its source is what it reads */
-		viewid = DatumGetObjectId(DirectFunctionCall1(to_regclass,
-													  CStringGetTextDatum(product)));
-		if (!OidIsValid(viewid))
-			continue;			/* dropped by hand with enforcement off */
-		srcid = product_source(viewid);
-		if (!OidIsValid(srcid) || !reads_relation(srcid, relid, 0))
-			continue;
-		memset(&def, 0, sizeof(def));
-		def.source = srcid;
-		def.schema = dm_schema_name(domain.key, DM_LAYER_DATA_PRODUCTS);
-		def.name = SPI_getvalue(tup, tuptable->tupdesc, 2);
-		cols = SPI_getbinval(tup, tuptable->tupdesc, 4, &isnull);
-		if (!isnull)
+		deconstruct_array(DatumGetArrayTypeP(cols), TEXTOID, -1, false,
+						  TYPALIGN_INT, &elems, &nulls, &k);
+		for (j = 0; j < k; j++)
+			if (!nulls[j])
+				def->columns = lappend(def->columns, TextDatumGetCString(elems[j]));
+	}
+	else
+		def->columns = relation_columns(viewid);	/* recorded before 0.1 */
+	def->description = NULL;
+	return true;
+}
+
+/*
+ * Regenerates every product that reads one of relids, directly or through
+ * any number of views in any schema: after a label, a view definition or
+ * a table changed.  A product that cannot be made as it must be fails the
+ * statement, so no committed state shows less masking than a
+ * regeneration would.
+ */
+void
+dm_product_regenerate_for(List *relids)
+{
+	List	   *products = NIL;
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	/* the product views downstream, each once */
+	foreach(lc, relids)
+	{
+		foreach(lc2, dm_depend_downstream(lfirst_oid(lc)))
 		{
-			Datum	   *elems;
-			bool	   *nulls;
-			int			k,
-						j;
+			Oid			reader = lfirst_oid(lc2);
 
-			deconstruct_array(DatumGetArrayTypeP(cols), TEXTOID, -1, false,
-							  TYPALIGN_INT, &elems, &nulls, &k);
-			for (j = 0; j < k; j++)
-				if (!nulls[j])
-					def.columns = lappend(def.columns, TextDatumGetCString(elems[j]));
+			if (get_rel_relkind(reader) == RELKIND_VIEW &&
+				is_product_schema(get_rel_namespace(reader)))
+				products = list_append_unique_oid(products, reader);
 		}
-		def.description = NULL; /* keep the comment as it is */
-		publish(&def, &domain);
+	}
+	if (products == NIL)
+		return;
+
+	dm_spi_connect();
+	foreach(lc, products)
+	{
+		ProductDef	def;
+		DmDomain	domain;
+
+		/* unknown products are left alone: a restore brings their rows later */
+		if (product_def(lfirst_oid(lc), &def, &domain))
+			publish(&def, &domain);
 	}
 	SPI_finish();
 }
@@ -1285,7 +1852,7 @@ set_label(Oid relid, const char *col, const char *label)
 					 label ? quote_literal_cstr(label) : "NULL"));
 	SPI_finish();
 	CommandCounterIncrement();
-	dm_product_regenerate_for(relid);
+	dm_product_regenerate_for(list_make1_oid(relid));
 }
 
 /*
@@ -1307,7 +1874,12 @@ datamesh_set_pii(PG_FUNCTION_ARGS)
 				 errmsg("relation and column must not be null")));
 	relid = PG_GETARG_OID(0);
 	col = NameStr(*PG_GETARG_NAME(1));
-	strategy = PG_ARGISNULL(2) ? "redact" : text_to_cstring(PG_GETARG_TEXT_PP(2));
+	if (PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("masking strategy must not be null"),
+				 errhint("Leave the strategy out for \"redact\"; datamesh.unset_pii() removes a classification.")));
+	strategy = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	if (get_rel_relkind(relid) == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
@@ -1414,7 +1986,9 @@ check_scope_name(const char *scope)
 
 /*
  * datamesh.set_pseudonym_scope(domain text, scope text): admin only.
- * NULL gives the domain its own scope again.
+ * NULL gives the domain its own scope again.  Named scopes and the
+ * domains' own scopes never share a name space: a named scope "sales" is
+ * not the own scope of domain "sales".  Keys follow (dm_pseudonym_sync_keys).
  */
 Datum
 datamesh_set_pseudonym_scope(PG_FUNCTION_ARGS)
@@ -1441,7 +2015,7 @@ datamesh_set_pseudonym_scope(PG_FUNCTION_ARGS)
 	values[0] = CStringGetTextDatum(key);
 	exec_catalog("DELETE FROM datamesh.pseudonym_scope WHERE domain = $1",
 				 1, types, values, NULL, false);
-	if (scope != NULL && strcmp(scope, key) != 0)
+	if (scope != NULL)
 	{
 		values[1] = CStringGetTextDatum(scope);
 		exec_catalog("INSERT INTO datamesh.pseudonym_scope (domain, scope) VALUES ($1, $2)",
@@ -1449,59 +2023,238 @@ datamesh_set_pseudonym_scope(PG_FUNCTION_ARGS)
 	}
 	invalidate_access("pseudonym_scope");
 	CommandCounterIncrement();
-	/* products with pseudonyms need the key of their new scope */
-	exec_catalog("SELECT 1 FROM datamesh.product WHERE domain = $1",
-				 1, types, values, NULL, true);
-	if (SPI_processed > 0)
-		ensure_key(&domain);
+	dm_pseudonym_sync_keys();
 	SPI_finish();
 	PG_RETURN_VOID();
 }
 
 /*
  * datamesh.rotate_key(scope text): admin only.  Every pseudonym of the
- * scope changes at once.
+ * scope changes at once.  scope is a named scope, or "domain:KEY" for a
+ * domain's own scope; a bare domain key names the domain's own scope
+ * when no named scope has that name.
  */
 Datum
 datamesh_rotate_key(PG_FUNCTION_ARGS)
 {
 	char	   *scope;
-	unsigned char key[DM_KEY_BYTES];
-	bytea	   *kb;
 	Oid			types[2] = {TEXTOID, BYTEAOID};
 	Datum		values[2];
+	bool		named;
+	bool		own;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("scope must not be null")));
 	scope = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	check_scope_name(scope);
+	if (strncmp(scope, "domain:", 7) == 0)
+		check_scope_name(scope + 7);
+	else
+		check_scope_name(scope);
 	dm_spi_connect();
 	values[0] = CStringGetTextDatum(scope);
-	exec_catalog("SELECT 1 FROM datamesh.domain d"
-				 " LEFT JOIN datamesh.pseudonym_scope s ON s.domain = d.key"
-				 " WHERE COALESCE(s.scope, d.key) = $1"
-				 " UNION ALL SELECT 1 FROM datamesh.pseudonym_key WHERE scope = $1",
-				 1, types, values, NULL, true);
-	if (SPI_processed == 0)
+	exec_catalog("SELECT 1 FROM (" SCOPES_IN_USE_SQL ") u WHERE u.scope = $1",
+				 1, types, values, NULL, false);
+	named = SPI_processed > 0;
+	own = false;
+	if (!named && strncmp(scope, "domain:", 7) != 0)
+	{
+		/* a bare domain key: that domain's own scope, if it uses it */
+		values[0] = CStringGetTextDatum(psprintf("domain:%s", scope));
+		exec_catalog("SELECT 1 FROM (" SCOPES_IN_USE_SQL ") u WHERE u.scope = $1",
+					 1, types, values, NULL, false);
+		own = SPI_processed > 0;
+	}
+	if (!named && !own)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("pseudonym scope \"%s\" does not exist", scope),
-				 errhint("A scope is a domain key, or a name given with datamesh.set_pseudonym_scope().")));
-	if (!pg_strong_random(key, sizeof(key)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INTERNAL_ERROR),
-				 errmsg("could not generate a random pseudonym key")));
-	kb = palloc(VARHDRSZ + DM_KEY_BYTES);
-	SET_VARSIZE(kb, VARHDRSZ + DM_KEY_BYTES);
-	memcpy(VARDATA(kb), key, DM_KEY_BYTES);
-	values[1] = PointerGetDatum(kb);
+				 errdetail("No domain uses a scope of that name."),
+				 errhint("A scope is a name given with datamesh.set_pseudonym_scope(), or \"domain:KEY\" (or just KEY) for the own scope of domain KEY.")));
+	values[1] = PointerGetDatum(random_key());
 	exec_catalog("INSERT INTO datamesh.pseudonym_key (scope, key) VALUES ($1, $2)"
 				 " ON CONFLICT (scope) DO UPDATE SET key = excluded.key,"
 				 " created_at = pg_catalog.now()",
 				 2, types, values, NULL, false);
 	invalidate_access("pseudonym_key");
 	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+/* ------------------------------------------------------------------------
+ * verify
+ * ------------------------------------------------------------------------
+ */
+
+/* one row of check_product's result */
+static void
+problem(ReturnSetInfo *rsinfo, const char *what, const char *detail)
+{
+	Datum		values[2];
+	bool		nulls[2] = {false, detail == NULL};
+
+	values[0] = CStringGetTextDatum(what);
+	values[1] = detail ? CStringGetTextDatum(detail) : (Datum) 0;
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+/*
+ * Compares a product's view with what compute_product makes of the
+ * catalogs now, in a subtransaction that is always rolled back, so that
+ * nothing changes; an error of the computation is reported as a row.
+ */
+static void
+check_view(ReturnSetInfo *rsinfo, Oid viewid, const DmDomain *domain)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	ProductDef	def;
+	DmDomain	d;
+	ProductView pv;
+	char	   *error = NULL;
+	bool		found = false;
+	ColumnsMatch columns = COLUMNS_SAME;
+	bool		same = false;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		dm_spi_connect();
+		found = product_def(viewid, &def, &d);
+		SPI_finish();
+		if (found)
+		{
+			compute_product(&def, &pv);
+			columns = columns_match(viewid, &pv);
+			same = view_is(viewid, &pv);
+		}
+		MemoryContextSwitchTo(cxt);
+		RollbackAndReleaseCurrentSubTransaction();
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		error = edata->message;
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(cxt);
+	CurrentResourceOwner = owner;
+
+	if (error != NULL)
+		problem(rsinfo, "cannot be generated", error);
+	else if (!found)
+		problem(rsinfo, "source not found", "The view reads no relation that datamesh can follow.");
+	else if (columns != COLUMNS_SAME)
+		problem(rsinfo, "columns differ",
+				"The view's columns (names, types, typmods or collations) are not those that datamesh.publish_product() would give it now.");
+	else if (!same)
+		problem(rsinfo, "masking differs",
+				"The view does not read and mask its source as datamesh.publish_product() would make it now.");
+}
+
+/*
+ * datamesh.check_product(product text) returns table (problem, detail):
+ * what is wrong with one recorded product.  Used by datamesh.verify().
+ */
+Datum
+datamesh_check_product(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *product;
+	Oid			viewid;
+	DmDomain	domain;
+	DmLayer		layer;
+	HeapTuple	tuple;
+	Form_pg_class form;
+	Relation	rel;
+	bool		barrier;
+	Oid			consumer;
+	char	   *consumer_name;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0))
+		PG_RETURN_VOID();
+	product = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	viewid = DatumGetObjectId(DirectFunctionCall1(to_regclass,
+												  CStringGetTextDatum(product)));
+	if (!OidIsValid(viewid))
+	{
+		problem(rsinfo, "view missing", "The catalog records a product whose view does not exist.");
+		PG_RETURN_VOID();
+	}
+	if (get_rel_relkind(viewid) != RELKIND_VIEW ||
+		!dm_catalog_schema_domain(get_rel_namespace(viewid), &domain, &layer) ||
+		layer != DM_LAYER_DATA_PRODUCTS)
+	{
+		problem(rsinfo, "not a product view", "The relation is not a view in a data_products schema.");
+		PG_RETURN_VOID();
+	}
+
+	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(viewid));
+	if (!HeapTupleIsValid(tuple))
+		PG_RETURN_VOID();
+	form = (Form_pg_class) GETSTRUCT(tuple);
+	if (form->relowner != domain.owner)
+		problem(rsinfo, "wrong owner",
+				psprintf("The view is owned by role \"%s\", not by the domain's owner role \"%s\".",
+						 GetUserNameFromId(form->relowner, true) ?
+						 GetUserNameFromId(form->relowner, true) : "?",
+						 GetUserNameFromId(domain.owner, true) ?
+						 GetUserNameFromId(domain.owner, true) : "?"));
+	ReleaseSysCache(tuple);
+
+	rel = relation_open(viewid, AccessShareLock);
+	barrier = RelationIsSecurityView(rel);
+	relation_close(rel, AccessShareLock);
+	if (!barrier)
+		problem(rsinfo, "not a security barrier", "The view lacks the security_barrier option.");
+
+	/* read-only, and readable by the consumer role */
+	consumer_name = dm_setting("consumer_role");
+	consumer = consumer_name == NULL || pg_strcasecmp(consumer_name, "public") == 0 ?
+		ACL_ID_PUBLIC : get_role_oid(consumer_name, true);
+	{
+		HeapTuple	t = SearchSysCache1(RELOID, ObjectIdGetDatum(viewid));
+		bool		isnull;
+		Datum		d;
+		bool		granted = false;
+		bool		writable = false;
+
+		if (HeapTupleIsValid(t))
+		{
+			d = SysCacheGetAttr(RELOID, t, Anum_pg_class_relacl, &isnull);
+			if (!isnull)
+			{
+				Acl		   *acl = DatumGetAclP(d);
+				AclItem    *items = ACL_DAT(acl);
+				int			i;
+
+				for (i = 0; i < ACL_NUM(acl); i++)
+				{
+					if (items[i].ai_grantee == consumer &&
+						(ACLITEM_GET_PRIVS(items[i]) & ACL_SELECT) != 0)
+						granted = true;
+					if (items[i].ai_grantee != domain.owner &&
+						(ACLITEM_GET_PRIVS(items[i]) & ~ACL_SELECT) != 0)
+						writable = true;
+				}
+			}
+			ReleaseSysCache(t);
+		}
+		if (!granted)
+			problem(rsinfo, "not granted to consumers",
+					"The consumer role lacks SELECT on the product.");
+		if (writable)
+			problem(rsinfo, "writable",
+					"A role other than the owner holds a privilege besides SELECT on the product.");
+	}
+	check_view(rsinfo, viewid, &domain);
 	PG_RETURN_VOID();
 }

@@ -11,6 +11,9 @@
 #ifndef DATAMESH_PRODUCT_H
 #define DATAMESH_PRODUCT_H
 
-extern void dm_product_regenerate_for(Oid relid);
+#include "nodes/pg_list.h"
+
+extern void dm_product_regenerate_for(List *relids);
+extern void dm_pseudonym_sync_keys(void);
 
 #endif							/* DATAMESH_PRODUCT_H */
