@@ -326,6 +326,16 @@ SELECT * FROM (
       FROM datamesh.unmasked u
      WHERE NOT EXISTS (SELECT FROM datamesh.product p WHERE p.product = u.product)
     UNION ALL
+    SELECT u.product, 'unmasked grant to a dropped role',
+           pg_catalog.format('Role with OID %s, granted clear text of the product, does not exist.', u.grantee::oid)
+      FROM datamesh.unmasked u
+     WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles r WHERE r.oid = u.grantee::oid)
+    UNION ALL
+    SELECT d.key, 'owner role missing',
+           pg_catalog.format('Role with OID %s, the owner of the domain, does not exist.', d.owner::oid)
+      FROM datamesh.domain d
+     WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles r WHERE r.oid = d.owner::oid)
+    UNION ALL
     SELECT s.domain, 'scope of an unknown domain',
            pg_catalog.format('Pseudonym scope %s is set for a domain that does not exist.', s.scope)
       FROM datamesh.pseudonym_scope s

@@ -81,6 +81,7 @@ my %queries = (
 my %before;
 $before{$_} = $node->safe_psql('mesh', $queries{$_}) for keys %queries;
 like($before{domains}, qr/acme_hr_prod/, 'source mesh has its domains');
+is($node->safe_psql('mesh', q{SELECT count(*) FROM datamesh.verify()}), '0', 'source mesh verifies');
 
 my $dir = PostgreSQL::Test::Utils::tempdir;
 my $plain = "$dir/mesh.sql";
@@ -109,6 +110,10 @@ foreach my $db ('mesh_plain', 'mesh_custom')
 			"$db: $name equal to the source");
 	}
 
+	# every product is what datamesh would generate, every key in place
+	is($node->safe_psql($db, q{SELECT count(*) FROM datamesh.verify()}), '0',
+		"$db: datamesh.verify() finds nothing after the restore");
+
 	# enforcement is active in the restored database, in a fresh session
 	my ($ret, $out, $err) = $node->psql($db,
 		'CREATE VIEW public.leak AS SELECT * FROM sales_raw.orders');
@@ -133,6 +138,8 @@ foreach my $db ('mesh_plain', 'mesh_custom')
 	($ret, $out, $err) = $node->psql($db,
 		q{SET ROLE analyst; SELECT datamesh.mask_hash('Ann'::text, 'sales_data_products.customers')});
 	like($err, qr/reserved for data product views/, "$db: pseudonyms stay out of reach");
+	is($node->safe_psql($db, q{SELECT count(*) FROM datamesh.verify()}), '0',
+		"$db: datamesh.verify() finds nothing after a label on the restored mesh");
 
 	# the mesh keeps working: a new domain and a new raw table
 	$node->safe_psql($db, q{SELECT datamesh.create_domain('billing', 'sales_team')});
