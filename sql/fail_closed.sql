@@ -42,6 +42,37 @@ SELECT datamesh.set_pii('fc_information_objects.c', 'note', 'redact');
 SELECT id, note FROM fc_data_products.d3 ORDER BY id;
 SELECT datamesh.unset_pii('fc_information_objects.c', 'note');
 
+-- a column a product publishes keeps its name in the product's source (a view keeps its own names)
+CREATE TABLE fc_raw.direct (id int, name text);
+SELECT datamesh.publish_product('fc_raw.direct');
+ALTER TABLE fc_raw.direct RENAME COLUMN name TO full_name;
+ALTER TABLE fc_information_objects.c RENAME COLUMN note TO remark;
+-- renaming a source itself is fine
+ALTER TABLE fc_information_objects.c RENAME TO c_renamed;
+ALTER TABLE fc_information_objects.c_renamed RENAME TO c;
+-- a column added to the source is not published by itself
+ALTER TABLE fc_information_objects.c ADD COLUMN phone text;
+SELECT columns FROM datamesh.products WHERE product = 'fc_data_products.v';
+-- a table outside the mesh, labelled by its owner who is no team member, still reaches the product
+RESET ROLE;
+CREATE TABLE public.fc_ref (id int, secret text);
+INSERT INTO public.fc_ref VALUES (1, 'topsecret');
+GRANT SELECT ON public.fc_ref TO regress_fc_team;
+ALTER TABLE public.fc_ref OWNER TO regress_fc_reader;
+SET ROLE regress_fc_team;
+CREATE VIEW fc_intermediates.withref AS SELECT c.id, r.secret FROM fc_information_objects.c c JOIN public.fc_ref r USING (id);
+SELECT datamesh.publish_product('fc_intermediates.withref');
+SET ROLE regress_fc_reader;
+SECURITY LABEL FOR datamesh ON COLUMN public.fc_ref.secret IS 'pii:partial(1,1)';
+SELECT * FROM fc_data_products.withref;
+RESET ROLE;
+-- and so does a label set by a superuser with enforcement off
+SET datamesh.enforce = off;
+SECURITY LABEL FOR datamesh ON COLUMN public.fc_ref.secret IS 'pii:redact';
+RESET datamesh.enforce;
+SELECT * FROM fc_data_products.withref;
+SET ROLE regress_fc_team;
+
 -- 2. classifying numeric(p,s) after publishing keeps the typmod; a bucket that does not fit is NULL
 SELECT datamesh.set_pii('fc_information_objects.c', 'amount', 'bucket(100)');
 SELECT id, amount FROM fc_data_products.v ORDER BY id;
@@ -283,5 +314,6 @@ SELECT datamesh.set_pseudonym_scope('fc', NULL);
 SELECT * FROM datamesh.verify();
 
 SELECT datamesh.drop_domain('fc', force => true);
+DROP TABLE public.fc_ref;
 DROP ROLE regress_fc_team, regress_fc_other, regress_fc_reader;
 SELECT * FROM datamesh.verify();

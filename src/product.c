@@ -982,8 +982,10 @@ compute_view(const ProductDef *def, ProductView *pv)
 	int			i;
 	ListCell   *lc;
 	int			nestlevel;
-	List	   *raw;
-	Query	   *q;
+	List	   *raw = NIL;
+	Query	   *q = NULL;
+	Oid			save_user;
+	int			save_sec;
 
 	memset(pv, 0, sizeof(*pv));
 	initStringInfo(&items);
@@ -1020,14 +1022,19 @@ compute_view(const ProductDef *def, ProductView *pv)
 			if (!a->attisdropped && strcmp(NameStr(a->attname), col) == 0)
 				att = a;
 		}
-		if (att == NULL)
+		if (att == NULL && def->by_user)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
 					 errmsg("column \"%s\" of relation %s does not exist",
 							col, qualified_name(def->source)),
-					 errdetail("Data product %s publishes column \"%s\" of its source.",
-							   qview, col),
-					 errhint("The columns of a product must be columns of its source: keep the column, or publish the product again with datamesh.publish_product() and its new column list.")));
+					 errhint("The columns of a product must be columns of its source.")));
+		if (att == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+					 errmsg("cannot change relation %s: data product %s publishes its column \"%s\"",
+							qualified_name(def->source), qview, col),
+					 errdetail("A column that a product publishes keeps its name in the product's source."),
+					 errhint("Keep the old name in a view between the source and the product, or publish the product again with datamesh.publish_product() and its new column list.")));
 		classify_column(def->source, att->attnum, 0, &c);
 		if (c.classified && c.strategy.kind == DM_PII_HASH &&
 			dm_pii_type_supported(&c.strategy, getBaseType(att->atttypid)))
@@ -1046,12 +1053,26 @@ compute_view(const ProductDef *def, ProductView *pv)
 	pv->select_sql = psprintf("SELECT %s FROM %s AS s", items.data,
 							  qualified_name(def->source));
 
-	/* parsed as CREATE VIEW would parse it, printed back for comparison */
+	/*
+	 * Parsed as CREATE VIEW would parse it, printed back for comparison: as
+	 * the bootstrap superuser, since whoever changed something upstream
+	 * may lack USAGE on the schemas named; parsing runs nothing of theirs.
+	 */
+	GetUserIdAndSecContext(&save_user, &save_sec);
+	SetUserIdAndSecContext(BOOTSTRAP_SUPERUSERID, save_sec | SECURITY_LOCAL_USERID_CHANGE);
 	nestlevel = dm_safe_search_path();
-	raw = raw_parser(pv->select_sql, RAW_PARSE_DEFAULT);
-	q = parse_analyze_fixedparams(linitial_node(RawStmt, raw), pv->select_sql,
-								  NULL, 0, NULL);
-	dm_restore_settings(nestlevel);
+	PG_TRY();
+	{
+		raw = raw_parser(pv->select_sql, RAW_PARSE_DEFAULT);
+		q = parse_analyze_fixedparams(linitial_node(RawStmt, raw), pv->select_sql,
+									  NULL, 0, NULL);
+	}
+	PG_FINALLY();
+	{
+		dm_restore_settings(nestlevel);
+		SetUserIdAndSecContext(save_user, save_sec);
+	}
+	PG_END_TRY();
 
 	/*
 	 * A stored view's query also holds the range table entries OLD and NEW,
