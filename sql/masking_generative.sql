@@ -399,10 +399,12 @@ BEGIN
     PERFORM setseed(((n * 7919) % 9973)::float8 / 9973 - 0.5);
     INSERT INTO gen_runs VALUES (n);
 
-    -- one or two tables with the same columns and distinctive secret values:
-    -- table k holds ids n*100+row (shared, to join), text values naming n, k and the
-    -- row, salaries with cents ending in 3 (table 1) or 7 (table 2) in disjoint
-    -- ranges, birth dates in disjoint decades and never near the 1st of a month
+    -- one or two tables with the same columns and distinctive secret values, so
+    -- that no mask can show one and no computed column can make one of the other
+    -- table: table k holds ids n*100+row (shared, to join; never a multiple of a
+    -- bucket width), text values naming n, k and the row, salaries with cents
+    -- ending in 3 (table 1) or 7 (table 2) in disjoint ranges, birth dates in
+    -- disjoint decades on days 2 to 15 (views add at most a day each)
     ntab := pg_temp.gen_int(1, 2);
     FOR k IN 1..ntab LOOP
         sch := pg_temp.gen_pick('{regress_gen_raw,regress_gen_intermediates}');
@@ -413,7 +415,7 @@ BEGIN
                    CASE WHEN g = nrows AND random() < 0.3 THEN 'NULL' ELSE quote_literal(format('sec_%s_%s_%s@mail.test', n, k, g)) END,
                    format('ssn_%s_%s_%s_x', n, k, g),
                    round((k - 1) * 40000 + pg_temp.gen_int(10000, 49998) + (pg_temp.gen_int(0, 9) * 10 + CASE k WHEN 1 THEN 3 ELSE 7 END) / 100.0, 2),
-                   make_date(1910 + k * 30 + pg_temp.gen_int(0, 29), pg_temp.gen_int(1, 12), pg_temp.gen_int(2, 20))), ', ')
+                   to_char(make_date(1910 + k * 30 + pg_temp.gen_int(0, 29), pg_temp.gen_int(1, 12), pg_temp.gen_int(2, 15)), 'YYYY-MM-DD')), ', ')
           INTO vals FROM generate_series(1, nrows) g;
         err := pg_temp.gen_exec(n, format('CREATE TABLE %I.%I (id int, dept text, email text, ssn text, salary numeric(9,2), birth date)', sch, name));
         err := coalesce(err, pg_temp.gen_exec(n, format('INSERT INTO %I.%I (id, dept, email, ssn, salary, birth) VALUES %s', sch, name, vals)));

@@ -838,6 +838,30 @@ is_metadata_column(const char *name)
 		strcmp(name, DM_COL_SOURCE_SYSTEM) == 0;
 }
 
+/*
+ * The column names of a relation, in order; without the metadata columns
+ * if asked (what a product publishes by default).
+ */
+static List *
+relation_columns(Oid relid, bool skip_metadata)
+{
+	Relation	rel = relation_open(relid, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+	List	   *names = NIL;
+	int			i;
+
+	for (i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (!att->attisdropped &&
+			!(skip_metadata && is_metadata_column(NameStr(att->attname))))
+			names = lappend(names, pstrdup(NameStr(att->attname)));
+	}
+	relation_close(rel, AccessShareLock);
+	return names;
+}
+
 /* the type with typmod, as SQL, for casting a masked value back */
 static char *
 type_sql(Oid typid, int32 typmod)
@@ -991,18 +1015,8 @@ compute_view(const ProductDef *def, ProductView *pv)
 	initStringInfo(&items);
 
 	/* the columns: given, or all but the metadata columns */
-	if (def->columns == NIL)
-	{
-		for (i = 0; i < desc->natts; i++)
-		{
-			Form_pg_attribute att = TupleDescAttr(desc, i);
-
-			if (!att->attisdropped && !is_metadata_column(NameStr(att->attname)))
-				names = lappend(names, pstrdup(NameStr(att->attname)));
-		}
-	}
-	else
-		names = list_copy(def->columns);
+	names = def->columns != NIL ? list_copy(def->columns) :
+		relation_columns(def->source, true);
 	if (names == NIL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1248,11 +1262,15 @@ typedef struct SavedGrant
 	bool		grantable;
 } SavedGrant;
 
+/*
+ * The grants on a view to others than its owner: of SELECT (select) or of
+ * every other privilege (!select), one per grantee and privilege.
+ */
 static List *
-saved_grants(Oid viewid)
+view_grants(Oid viewid, bool select)
 {
-	Oid			types[1] = {OIDOID};
-	Datum		values[1] = {ObjectIdGetDatum(viewid)};
+	Oid			types[2] = {OIDOID, BOOLOID};
+	Datum		values[2] = {ObjectIdGetDatum(viewid), BoolGetDatum(select)};
 	List	   *grants = NIL;
 	uint64		i;
 
@@ -1261,8 +1279,8 @@ saved_grants(Oid viewid)
 				 " FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a"
 				 " LEFT JOIN pg_catalog.pg_roles r ON r.oid = a.grantee"
 				 " WHERE c.oid = $1 AND a.grantee <> c.relowner"
-				 " AND a.privilege_type = 'SELECT'",
-				 1, types, values, NULL, false);
+				 " AND (a.privilege_type = 'SELECT') = $2",
+				 2, types, values, NULL, false);
 	for (i = 0; i < SPI_processed; i++)
 	{
 		SavedGrant *g = palloc(sizeof(SavedGrant));
@@ -1283,30 +1301,13 @@ saved_grants(Oid viewid)
 static void
 make_read_only(Oid viewid, const DmDomain *domain, const char *qview)
 {
-	Oid			types[1] = {OIDOID};
-	Datum		values[1] = {ObjectIdGetDatum(viewid)};
-	List	   *grantees = NIL;
-	uint64		i;
+	List	   *grantees = view_grants(viewid, false);
 	ListCell   *lc;
 
-	exec_catalog("SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC'"
-				 " ELSE pg_catalog.quote_ident(r.rolname) END"
-				 " FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a"
-				 " LEFT JOIN pg_catalog.pg_roles r ON r.oid = a.grantee"
-				 " WHERE c.oid = $1 AND a.grantee <> c.relowner"
-				 " AND a.privilege_type <> 'SELECT'",
-				 1, types, values, NULL, false);
-	for (i = 0; i < SPI_processed; i++)
-	{
-		char	   *g = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-
-		if (g != NULL)
-			grantees = lappend(grantees, g);
-	}
 	foreach(lc, grantees)
 		product_ddl(domain, qview,
 					psprintf("REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON %s FROM %s",
-							 qview, (char *) lfirst(lc)));
+							 qview, ((SavedGrant *) lfirst(lc))->grantee));
 }
 
 /*
@@ -1346,7 +1347,7 @@ generate_view(const ProductDef *def, const DmDomain *domain, bool *has_hash,
 	{
 		/* the columns change: drop it, if nothing depends on it */
 		check_no_dependents(viewid, "change the columns of");
-		grants = saved_grants(viewid);
+		grants = view_grants(viewid, true);
 		comment = GetComment(viewid, RelationRelationId, 0);
 		product_ddl(domain, qview, psprintf("DROP VIEW %s", qview));
 		remade = true;
@@ -1438,26 +1439,6 @@ dm_pseudonym_sync_keys(void)
 	invalidate_access("pseudonym_key");
 }
 
-/* the columns a product of relid publishes by default: all but metadata */
-static List *
-default_columns(Oid relid)
-{
-	Relation	rel = relation_open(relid, AccessShareLock);
-	TupleDesc	desc = RelationGetDescr(rel);
-	List	   *names = NIL;
-	int			i;
-
-	for (i = 0; i < desc->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
-
-		if (!att->attisdropped && !is_metadata_column(NameStr(att->attname)))
-			names = lappend(names, pstrdup(NameStr(att->attname)));
-	}
-	relation_close(rel, AccessShareLock);
-	return names;
-}
-
 /*
  * Creates or regenerates a product and records it, with its columns
  * resolved: a column added to the source later is published only when
@@ -1479,7 +1460,7 @@ publish(ProductDef *def, const DmDomain *domain)
 	ListCell   *lc;
 
 	if (def->columns == NIL)
-		def->columns = default_columns(def->source);
+		def->columns = relation_columns(def->source, true);
 	viewid = generate_view(def, domain, &has_hash, &changed);
 	if (has_hash)
 		dm_pseudonym_sync_keys();
@@ -1611,47 +1592,17 @@ datamesh_publish_product(PG_FUNCTION_ARGS)
 	PG_RETURN_OID(viewid);
 }
 
-/* the product row of a view, or false */
+/* is the view recorded as a product? (SPI connected) */
 static bool
-product_row(Oid viewid, char **domain, char **source, List **columns,
-			char **description)
+product_row(Oid viewid)
 {
 	Oid			types[1] = {TEXTOID};
 	Datum		values[1];
-	bool		isnull;
 
 	values[0] = CStringGetTextDatum(qualified_name(viewid));
-	exec_catalog("SELECT domain, source, columns::pg_catalog.text[], description"
-				 " FROM datamesh.product WHERE product = $1",
+	exec_catalog("SELECT 1 FROM datamesh.product WHERE product = $1",
 				 1, types, values, NULL, false);
-	if (SPI_processed == 0)
-		return false;
-	if (domain)
-		*domain = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-	if (source)
-		*source = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
-	if (columns)
-	{
-		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull);
-
-		*columns = NIL;
-		if (!isnull)
-		{
-			Datum	   *elems;
-			bool	   *nulls;
-			int			n,
-						i;
-
-			deconstruct_array(DatumGetArrayTypeP(d), TEXTOID, -1, false,
-							  TYPALIGN_INT, &elems, &nulls, &n);
-			for (i = 0; i < n; i++)
-				if (!nulls[i])
-					*columns = lappend(*columns, TextDatumGetCString(elems[i]));
-		}
-	}
-	if (description)
-		*description = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4);
-	return true;
+	return SPI_processed > 0;
 }
 
 /* resolves a product argument and checks the caller's membership */
@@ -1663,7 +1614,7 @@ product_arg(Oid viewid, DmDomain *domain, const char *what)
 	if (get_rel_relkind(viewid) != RELKIND_VIEW ||
 		!dm_catalog_schema_domain(get_rel_namespace(viewid), domain, &layer) ||
 		layer != DM_LAYER_DATA_PRODUCTS ||
-		!product_row(viewid, NULL, NULL, NULL, NULL))
+		!product_row(viewid))
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("\"%s\" is not a data product", get_rel_name(viewid) ?
@@ -1727,22 +1678,6 @@ product_source(Oid viewid)
 	return source;
 }
 
-/* the column names of a relation, in order */
-static List *
-relation_columns(Oid relid)
-{
-	Relation	rel = relation_open(relid, AccessShareLock);
-	TupleDesc	desc = RelationGetDescr(rel);
-	List	   *names = NIL;
-	int			i;
-
-	for (i = 0; i < desc->natts; i++)
-		if (!TupleDescAttr(desc, i)->attisdropped)
-			names = lappend(names, pstrdup(NameStr(TupleDescAttr(desc, i)->attname)));
-	relation_close(rel, AccessShareLock);
-	return names;
-}
-
 /*
  * The recorded definition of the product whose view is viewid, read with
  * the latest snapshot (a product published by a transaction this one
@@ -1793,7 +1728,7 @@ product_def(Oid viewid, ProductDef *def, DmDomain *domain)
 				def->columns = lappend(def->columns, TextDatumGetCString(elems[j]));
 	}
 	else
-		def->columns = relation_columns(viewid);	/* recorded before 0.1 */
+		def->columns = relation_columns(viewid, false);	/* recorded before 0.1 */
 	def->description = NULL;
 	return true;
 }
