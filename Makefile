@@ -14,7 +14,7 @@ SHLIB_LINK = $(shell $(PKG_CONFIG) --libs jansson)
 
 # pg_regress: one feature per file, in this order (setup first, cleanup last)
 REGRESS = setup domain domain_input settings rule_products rule_dependencies \
-	products masking mask_fuzz pseudonyms leaks fail_closed \
+	products masking mask_fuzz pseudonyms leaks fail_closed masking_generative \
 	rule_grants rule_schemas raw_metadata ownership enforce labels \
 	privileges cleanup
 REGRESS_OPTS = --inputdir=. --load-extension=plpgsql
@@ -33,7 +33,7 @@ EXTRA_CLEAN = output_iso tmp_check test/bench/out test/fuzz/fuzz_labels \
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-.PHONY: test demo bench tap fuzz
+.PHONY: test demo bench tap fuzz generative
 
 # every suite, with set-up of a fresh Debian machine (needs root or sudo)
 test:
@@ -48,6 +48,12 @@ bench:
 
 tap:
 	$(prove_installcheck)
+
+# the generative masking test with more scenarios than the suite's 300
+SCENARIOS ?= 3000
+generative:
+	pg_virtualenv -t psql -X -q -v ON_ERROR_STOP=1 -v scenarios=$(SCENARIOS) \
+		-f sql/masking_generative.sql
 
 # libFuzzer harnesses for the pure C parts (needs clang and libclang-rt-dev);
 # FUZZ_SECONDS per harness

@@ -141,6 +141,26 @@ SELECT datamesh.publish_product('fc_intermediates.top_earner');
 -- through a view upstream too
 CREATE VIEW fc_intermediates.over_sorted AS SELECT id FROM fc_intermediates.by_salary;
 SELECT datamesh.publish_product('fc_intermediates.over_sorted');
+-- a key that is a view column with a label of its own counts, and a key of a UNION reads every arm
+CREATE VIEW fc_intermediates.by_own AS SELECT id, dept AS team FROM fc_raw.emp ORDER BY 2;
+SECURITY LABEL FOR datamesh ON COLUMN fc_intermediates.by_own.team IS 'pii:redact';
+SELECT datamesh.publish_product('fc_intermediates.by_own');
+CREATE VIEW fc_intermediates.arms AS
+SELECT id, dept AS k FROM fc_raw.emp UNION ALL SELECT id, ssn FROM fc_raw.emp ORDER BY 2;
+SELECT datamesh.publish_product('fc_intermediates.arms');
+-- hash over a scalar sub-query or a window function of a view works for readers
+CREATE VIEW fc_intermediates.computed AS
+SELECT e.id, (SELECT x.email FROM fc_raw.emp x WHERE x.id = e.id) AS email2,
+       rank() OVER (ORDER BY e.id) AS pos
+  FROM fc_raw.emp e;
+SECURITY LABEL FOR datamesh ON COLUMN fc_intermediates.computed.email2 IS 'pii:hash';
+SECURITY LABEL FOR datamesh ON COLUMN fc_intermediates.computed.pos IS 'pii:hash';
+SELECT datamesh.publish_product('fc_intermediates.computed');
+RESET ROLE;
+SET ROLE regress_fc_reader;
+SELECT id, length(email2) AS hash_len, pos <> 0 AS hashed FROM fc_data_products.computed ORDER BY id;
+RESET ROLE;
+SET ROLE regress_fc_team;
 -- keys that are not classified are fine
 CREATE VIEW fc_intermediates.by_dept AS SELECT dept, count(*) AS n FROM fc_raw.emp GROUP BY dept ORDER BY dept;
 SELECT datamesh.publish_product('fc_intermediates.by_dept');

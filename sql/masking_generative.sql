@@ -14,7 +14,7 @@
 --     value of its source column;
 --   * no product exists whose rows depend, in any view upstream, on a sort, group,
 --     DISTINCT ON or LIMIT key that reads a classified column;
---   * datamesh.verify(), when the build has it, returns nothing.
+--   * datamesh.verify() returns nothing.
 -- Then the scenario's products are unpublished and its relations dropped.
 --
 -- psql variables: scenarios (default 300) is how many to run; only=N runs scenario
@@ -362,17 +362,15 @@ BEGIN
         END LOOP;
     END LOOP;
 
-    -- verify(), where this build has it, finds nothing
-    IF to_regprocedure('datamesh.verify()') IS NOT NULL THEN
-        EXECUTE 'SELECT count(*), min(object || '': '' || problem) FROM datamesh.verify()' INTO nver, ver;
-        IF nver > 0 THEN
-            INSERT INTO gen_failures VALUES (n, NULL, format('verify() returns %s rows, first %s', nver, ver));
-        END IF;
+    -- verify() finds nothing
+    SELECT count(*), min(object || ': ' || problem) INTO nver, ver FROM datamesh.verify();
+    IF nver > 0 THEN
+        INSERT INTO gen_failures VALUES (n, NULL, format('verify() returns %s rows, first %s', nver, ver));
     END IF;
 END
 $$;
 
--- one scenario, in the transaction of its CALL
+-- one scenario
 CREATE PROCEDURE pg_temp.gen_scenario(n int) LANGUAGE plpgsql AS $$
 DECLARE
     schemas text[] := '{regress_gen_raw,regress_gen_raw_external,regress_gen_intermediates,regress_gen_information_objects}';
@@ -544,12 +542,20 @@ EXCEPTION WHEN OTHERS THEN
 END
 $$;
 
--- run the scenarios, each CALL its own transaction
+-- run scenarios first..last, each in a transaction of its own
+CREATE PROCEDURE pg_temp.gen_run(first int, last int) LANGUAGE plpgsql AS $$
+BEGIN
+    FOR n IN first..last LOOP
+        CALL pg_temp.gen_scenario(n);
+        COMMIT;
+    END LOOP;
+END
+$$;
 \if :{?only}
-SELECT format('CALL pg_temp.gen_scenario(%s)', :only) \gexec
+CALL pg_temp.gen_run(:only, :only);
 SELECT stmt || ';' || coalesce(' -- ' || error, '') AS statement FROM gen_ddl ORDER BY scenario, seq;
 \else
-SELECT format('CALL pg_temp.gen_scenario(%s)', n) FROM generate_series(1, :scenarios) n \gexec
+CALL pg_temp.gen_run(1, :scenarios);
 \endif
 
 -- the summary: how much ran, and every failure (none when masking fails closed)
@@ -557,7 +563,7 @@ SELECT (SELECT count(*) FROM gen_runs) AS scenarios, (SELECT count(*) FROM gen_r
 SELECT * FROM gen_failures ORDER BY scenario, product, what;
 
 -- drop what the file created
-DROP PROCEDURE pg_temp.gen_scenario(int);
+DROP PROCEDURE pg_temp.gen_run(int, int), pg_temp.gen_scenario(int);
 DROP FUNCTION pg_temp.gen_check(int), pg_temp.gen_view(int, int, text[]), pg_temp.gen_exec(int, text),
     pg_temp.gen_strategy(text), pg_temp.gen_type(text), pg_temp.gen_pick(text[]), pg_temp.gen_int(int, int);
 DROP TABLE gen_ddl, gen_failures, gen_runs, gen_reads, gen_rel, gen_forbidden;

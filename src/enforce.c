@@ -298,6 +298,7 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 	Node	   *parsetree;
 	bool		may_change_products;
 	bool		rules;
+	bool		reach;
 
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		elog(ERROR, "not fired by event trigger manager");
@@ -314,17 +315,22 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 	 * whoever changed it, with enforcement on or off: such commands always
 	 * look for products downstream.
 	 */
+	reach = dm_catalog_may_reach_private(GetUserId());
 	may_change_products = IsA(parsetree, SecLabelStmt) ||
-		IsA(parsetree, ViewStmt) || IsA(parsetree, AlterTableStmt) ||
-		IsA(parsetree, RenameStmt);
+		(IsA(parsetree, ViewStmt) && ((ViewStmt *) parsetree)->replace) ||
+		(reach && (IsA(parsetree, AlterTableStmt) || IsA(parsetree, RenameStmt)));
 
 	/*
 	 * A role that is neither superuser nor member of a domain's owner role
 	 * can create, change, label or grant nothing in the mesh and read no
 	 * private object: nothing it does can break a rule.  DDL outside the
-	 * mesh by such roles -- the common case -- needs no rule.
+	 * mesh by such roles -- the common case -- needs no rule.  Of what such
+	 * a role does, only a label or a replaced view of its own can change a
+	 * product (a domain's view may read its table): an ALTER TABLE of its
+	 * cannot reach a product's source, which is private, and a view keeps
+	 * its columns' names and types.
 	 */
-	rules = datamesh_enforce && dm_catalog_may_reach_private(GetUserId());
+	rules = datamesh_enforce && reach;
 	if (!rules && !may_change_products)
 		PG_RETURN_VOID();
 

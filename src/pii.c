@@ -1206,6 +1206,30 @@ typedef struct VarCheck
 
 static bool check_value_walker(Node *node, VarCheck *vc);
 
+/* does the range table of sub name a relation of the product's scope? */
+static bool
+reads_scope_relation(Query *sub, VarCheck *vc)
+{
+	ListCell   *lc;
+
+	foreach(lc, sub->rtable)
+	{
+		RangeTblEntry *rte = lfirst(lc);
+		DmDomain	domain;
+		char		scope[NAMEDATALEN];
+
+		if (rte->rtekind != RTE_RELATION ||
+			!dm_catalog_schema_domain(get_rel_namespace(rte->relid), &domain, NULL))
+			continue;
+		if (strcmp(domain.key, vc->domain) == 0)
+			return true;
+		domain_scope(domain.key, scope);
+		if (strcmp(scope, vc->scope) == 0)
+			return true;
+	}
+	return false;
+}
+
 /*
  * Follows a column of a sub-query that is no security barrier (a view
  * the planner did not flatten, such as a UNION, or the arms of a UNION
@@ -1249,9 +1273,19 @@ check_subquery_column(Query *sub, AttrNumber attno, VarCheck *vc)
 			vc->ok = false;
 		else
 		{
+			int			nvars = vc->nvars;
+
 			vc->rtables = lcons(sub->rtable, vc->rtables);
 			check_value_walker((Node *) tle->expr, vc);
 			vc->rtables = list_delete_first(vc->rtables);
+
+			/*
+			 * A column computed from no column at all (rank(), count(*), a
+			 * constant) of a sub-query that reads a scope relation itself:
+			 * only the scope's teams can run such a query.
+			 */
+			if (vc->ok && vc->nvars == nvars && reads_scope_relation(sub, vc))
+				vc->nvars++;
 		}
 	}
 	vc->depth--;
@@ -1270,8 +1304,8 @@ check_value_walker(Node *node, VarCheck *vc)
 		DmDomain	domain;
 		char		scope[NAMEDATALEN];
 
-		if (var->varlevelsup != 0 || var->varno < 1 ||
-			(rtable = linitial(vc->rtables)) == NIL ||
+		if (var->varlevelsup >= list_length(vc->rtables) || var->varno < 1 ||
+			(rtable = list_nth(vc->rtables, var->varlevelsup)) == NIL ||
 			var->varno > list_length(rtable))
 		{
 			vc->ok = false;
@@ -1297,6 +1331,27 @@ check_value_walker(Node *node, VarCheck *vc)
 		domain_scope(domain.key, scope);
 		if (strcmp(scope, vc->scope) != 0)
 			vc->ok = false;
+		return false;
+	}
+	if (IsA(node, SubLink) && ((SubLink *) node)->subLinkType == EXPR_SUBLINK &&
+		IsA(((SubLink *) node)->subselect, Query))
+	{
+		/*
+		 * A scalar sub-query of a source view: its value is its first
+		 * column, which must again be computed from scope relations.
+		 */
+		Query	   *sub = (Query *) ((SubLink *) node)->subselect;
+		TargetEntry *tle = linitial_node(TargetEntry, sub->targetList);
+
+		if (sub->setOperations != NULL || ++vc->depth > 64)
+		{
+			vc->ok = false;
+			return false;
+		}
+		vc->rtables = lcons(sub->rtable, vc->rtables);
+		check_value_walker((Node *) tle->expr, vc);
+		vc->rtables = list_delete_first(vc->rtables);
+		vc->depth--;
 		return false;
 	}
 	if (IsA(node, Param) || IsA(node, SubLink) || IsA(node, Query))

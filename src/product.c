@@ -116,6 +116,19 @@ typedef struct MemoEntry
 static List *classify_memo = NIL;
 static bool memo_active = false;
 
+/*
+ * The defining queries of views being walked, with their relations: a
+ * key of such a query (ORDER BY 2, a window's ORDER BY) names one of the
+ * view's own columns, whose own label counts like those of what it reads.
+ */
+typedef struct ViewQuery
+{
+	Query	   *query;
+	Oid			relid;
+} ViewQuery;
+
+static List *view_queries = NIL;
+
 /* state of reads_walker */
 typedef struct ReadsContext
 {
@@ -129,6 +142,8 @@ static void classify_column(Oid relid, AttrNumber attnum, int depth,
 static void classify_column_uncached(Oid relid, AttrNumber attnum, int depth,
 									 Classified *out);
 static bool reads_walker(Node *node, ReadsContext *ctx);
+static void classify_key(List *queries, Query *q, TargetEntry *key,
+						 Classified *out);
 static void classify_expr(List *queries, Node *expr, int depth,
 						  Classified *out);
 
@@ -559,8 +574,10 @@ reads_walker(Node *node, ReadsContext *ctx)
 			foreach(lc2, list_concat_copy(wc->partitionClause, wc->orderClause))
 			{
 				TargetEntry *key = get_sortgroupclause_tle(lfirst(lc2), q->targetList);
+				Classified	c;
 
-				reads_walker((Node *) key->expr, ctx);
+				classify_key(ctx->queries, q, key, &c);
+				merge(&ctx->acc, &c, true);
 			}
 			reads_walker(wc->startOffset, ctx);
 			reads_walker(wc->endOffset, ctx);
@@ -685,7 +702,58 @@ classify_column_uncached(Oid relid, AttrNumber attnum, int depth, Classified *ou
 	q = relation_query(rel);
 	relation_close(rel, AccessShareLock);
 	if (q != NULL)
-		classify_output(NIL, q, attnum, depth + 1, out);
+	{
+		ViewQuery  *vq = palloc(sizeof(ViewQuery));
+
+		vq->query = q;
+		vq->relid = relid;
+		view_queries = lcons(vq, view_queries);
+		PG_TRY();
+		{
+			classify_output(NIL, q, attnum, depth + 1, out);
+		}
+		PG_FINALLY();
+		{
+			view_queries = list_delete_first(view_queries);
+		}
+		PG_END_TRY();
+	}
+}
+
+/*
+ * Classification of a key of query q, the head of queries: the key
+ * expression, and the label of the view column it is, if q defines a view
+ * and the key is one of its output columns.  A key of a set operation is
+ * fed by every arm.
+ */
+static void
+classify_key(List *queries, Query *q, TargetEntry *key, Classified *out)
+{
+	ListCell   *lc;
+	Classified	own;
+
+	if (q->setOperations != NULL && !key->resjunk)
+		classify_output(list_copy_tail(queries, 1), q, key->resno, 0, out);
+	else
+		classify_expr(queries, (Node *) key->expr, 0, out);
+	if (key->resjunk)
+		return;
+	foreach(lc, view_queries)
+	{
+		ViewQuery  *vq = lfirst(lc);
+
+		if (vq->query != q)
+			continue;
+		memset(&own, 0, sizeof(own));
+		if (column_label(vq->relid, key->resno, &own.strategy))
+		{
+			own.classified = true;
+			own.relid = vq->relid;
+			own.attnum = key->resno;
+			merge(out, &own, true);
+		}
+		break;
+	}
 }
 
 /* ------------------------------------------------------------------------
@@ -712,13 +780,17 @@ static void check_relation_keys(KeysContext *ctx, Oid relid);
  * order, equality or rank of clear values even where no column shows them.
  */
 static void
-check_key(KeysContext *ctx, Node *expr, const char *what)
+check_key(KeysContext *ctx, Query *q, TargetEntry *key, Node *expr,
+		  const char *what)
 {
 	Classified	c;
 
-	if (expr == NULL)
+	if (key != NULL)
+		classify_key(ctx->queries, q, key, &c);
+	else if (expr != NULL)
+		classify_expr(ctx->queries, expr, 0, &c);
+	else
 		return;
-	classify_expr(ctx->queries, expr, 0, &c);
 	if (!c.classified)
 		return;
 	ereport(ERROR,
@@ -729,7 +801,7 @@ check_key(KeysContext *ctx, Node *expr, const char *what)
 					psprintf("\"%s\" of %s", get_attname(c.relid, c.attnum, false),
 							 qualified_name(c.relid)) : "(too deep to follow)"),
 			 errdetail("The order, grouping or selection of a product's rows would show the order or equality of the clear values."),
-			 errhint("Sort, group or limit on a column that is not classified, or label the key column of an upstream view with a strategy of its own and use that; consumers may sort the product themselves.")));
+			 errhint("Sort, group or limit on a column that is not classified; consumers may sort the product themselves.")));
 }
 
 static void
@@ -738,16 +810,16 @@ check_query_keys(KeysContext *ctx, Query *q)
 	ListCell   *lc;
 
 	foreach(lc, q->sortClause)
-		check_key(ctx, (Node *) get_sortgroupclause_tle(lfirst(lc), q->targetList)->expr,
+		check_key(ctx, q, get_sortgroupclause_tle(lfirst(lc), q->targetList), NULL,
 				  "ORDER BY");
 	foreach(lc, q->groupClause)
-		check_key(ctx, (Node *) get_sortgroupclause_tle(lfirst(lc), q->targetList)->expr,
+		check_key(ctx, q, get_sortgroupclause_tle(lfirst(lc), q->targetList), NULL,
 				  "GROUP BY");
 	foreach(lc, q->distinctClause)
-		check_key(ctx, (Node *) get_sortgroupclause_tle(lfirst(lc), q->targetList)->expr,
+		check_key(ctx, q, get_sortgroupclause_tle(lfirst(lc), q->targetList), NULL,
 				  q->hasDistinctOn ? "DISTINCT ON" : "DISTINCT");
-	check_key(ctx, q->limitCount, "LIMIT");
-	check_key(ctx, q->limitOffset, "OFFSET");
+	check_key(ctx, q, NULL, q->limitCount, "LIMIT");
+	check_key(ctx, q, NULL, q->limitOffset, "OFFSET");
 }
 
 /*
@@ -806,9 +878,22 @@ check_relation_keys(KeysContext *ctx, Oid relid)
 	relation_close(rel, AccessShareLock);
 	if (q != NULL)
 	{
+		ViewQuery  *vq = palloc(sizeof(ViewQuery));
+
+		vq->query = q;
+		vq->relid = relid;
+		view_queries = lcons(vq, view_queries);
 		saved = ctx->queries;
 		ctx->queries = NIL;
-		keys_walker((Node *) q, ctx);
+		PG_TRY();
+		{
+			keys_walker((Node *) q, ctx);
+		}
+		PG_FINALLY();
+		{
+			view_queries = list_delete_first(view_queries);
+		}
+		PG_END_TRY();
 		ctx->queries = saved;
 	}
 	ctx->depth--;
@@ -2077,15 +2162,16 @@ check_view(ReturnSetInfo *rsinfo, Oid viewid, const DmDomain *domain)
 	MemoryContextSwitchTo(cxt);
 	PG_TRY();
 	{
+		/* what product_def reads lives until SPI_finish */
 		dm_spi_connect();
 		found = product_def(viewid, &def, &d);
-		SPI_finish();
 		if (found)
 		{
 			compute_product(&def, &pv);
 			columns = columns_match(viewid, &pv);
 			same = view_is(viewid, &pv);
 		}
+		SPI_finish();
 		MemoryContextSwitchTo(cxt);
 		RollbackAndReleaseCurrentSubTransaction();
 	}
