@@ -32,6 +32,7 @@
 #include "catalog/indexing.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_depend.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_rewrite.h"
 #include "catalog/pg_type.h"
@@ -373,6 +374,45 @@ dm_depend_downstream(Oid relid)
 		systable_endscan(scan);
 	}
 	table_close(depRel, AccessShareLock);
+	return found;
+}
+
+/*
+ * Every ancestor of a relation in inheritance trees and partitioning
+ * (parents, their parents, ...), each once, nearest first.
+ */
+List *
+dm_depend_ancestors(Oid relid)
+{
+	Relation	inhRel = table_open(InheritsRelationId, AccessShareLock);
+	List	   *found = NIL;
+	List	   *todo = list_make1_oid(relid);
+	int			i;
+
+	for (i = 0; i < list_length(todo); i++)
+	{
+		ScanKeyData key;
+		SysScanDesc scan;
+		HeapTuple	tuple;
+
+		CHECK_FOR_INTERRUPTS();
+		ScanKeyInit(&key, Anum_pg_inherits_inhrelid, BTEqualStrategyNumber,
+					F_OIDEQ, ObjectIdGetDatum(list_nth_oid(todo, i)));
+		scan = systable_beginscan(inhRel, InheritsRelidSeqnoIndexId, true,
+								  NULL, 1, &key);
+		while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+		{
+			Oid			parent = ((Form_pg_inherits) GETSTRUCT(tuple))->inhparent;
+
+			if (parent != relid && !list_member_oid(found, parent))
+			{
+				found = lappend_oid(found, parent);
+				todo = lappend_oid(todo, parent);
+			}
+		}
+		systable_endscan(scan);
+	}
+	table_close(inhRel, AccessShareLock);
 	return found;
 }
 

@@ -27,5 +27,6 @@ extern void dm_depend_dependents(const ObjectAddress *object,
 								 DmDependCallback callback, void *arg);
 extern List *dm_schema_members(Oid nspid);
 extern List *dm_depend_downstream(Oid relid);
+extern List *dm_depend_ancestors(Oid relid);
 
 #endif							/* DATAMESH_DEPEND_H */

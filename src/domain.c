@@ -429,7 +429,12 @@ datamesh_drop_domain(PG_FUNCTION_ARGS)
 		SPI_execute_with_args("DELETE FROM datamesh.product WHERE domain = $1",
 							  1, argtypes, values, NULL, false, 0) < 0 ||
 		SPI_execute_with_args("DELETE FROM datamesh.pseudonym_scope WHERE domain = $1",
-							  1, argtypes, values, NULL, false, 0) < 0)
+							  1, argtypes, values, NULL, false, 0) < 0 ||
+		/* products of other domains that force dropped with it, and their grants */
+		SPI_execute("DELETE FROM datamesh.unmasked u WHERE pg_catalog.to_regclass(u.product) IS NULL",
+					false, 0) < 0 ||
+		SPI_execute("DELETE FROM datamesh.product p WHERE pg_catalog.to_regclass(p.product) IS NULL",
+					false, 0) < 0)
 		elog(ERROR, "could not clean up the catalog of domain \"%s\"", key);
 	CommandCounterIncrement();
 	dm_pseudonym_sync_keys();

@@ -93,6 +93,8 @@ static void check_raw_metadata(Oid relid, Oid nspid, Node *parsetree);
 static void check_relation_acl(Oid relid, const DmDomain *domain,
 							   bool moved);
 static void check_schema_managed(const char *nspname, const char *what);
+static List *partitions_named(Node *parsetree);
+static bool attaches_partition(Node *parsetree);
 
 /*
  * "view sales_raw.v": type and qualified identity, for messages.
@@ -318,17 +320,19 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 	reach = dm_catalog_may_reach_private(GetUserId());
 	may_change_products = IsA(parsetree, SecLabelStmt) ||
 		(IsA(parsetree, ViewStmt) && ((ViewStmt *) parsetree)->replace) ||
-		(reach && (IsA(parsetree, AlterTableStmt) || IsA(parsetree, RenameStmt)));
+		IsA(parsetree, RuleStmt) ||
+		(IsA(parsetree, AlterTableStmt) && (reach || attaches_partition(parsetree))) ||
+		(reach && IsA(parsetree, RenameStmt));
 
 	/*
 	 * A role that is neither superuser nor member of a domain's owner role
 	 * can create, change, label or grant nothing in the mesh and read no
 	 * private object: nothing it does can break a rule.  DDL outside the
 	 * mesh by such roles -- the common case -- needs no rule.  Of what such
-	 * a role does, only a label or a replaced view of its own can change a
-	 * product (a domain's view may read its table): an ALTER TABLE of its
-	 * cannot reach a product's source, which is private, and a view keeps
-	 * its columns' names and types.
+	 * a role does, only a label, a replaced view or rule, or a partition
+	 * attached or detached can change a product (a domain's view may read
+	 * its table): its other ALTER TABLEs cannot reach a product's source,
+	 * which is private, and a view keeps its columns' names and types.
 	 */
 	rules = datamesh_enforce && reach;
 	if (!rules && !may_change_products)
@@ -357,10 +361,25 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 			cmd->d.simple.address.classId == RelationRelationId)
 			regenerate = list_append_unique_oid(regenerate,
 												cmd->d.simple.address.objectId);
+		/* a rule's address is the rule: its relation is what changed */
+		if (may_change_products && cmd->type == SCT_Simple &&
+			IsA(cmd->parsetree, RuleStmt))
+		{
+			Oid			ruled = RangeVarGetRelid(((RuleStmt *) cmd->parsetree)->relation,
+												 NoLock, true);
+
+			if (OidIsValid(ruled))
+				regenerate = list_append_unique_oid(regenerate, ruled);
+		}
 		if (may_change_products && cmd->type == SCT_AlterTable &&
 			cmd->d.alterTable.classId == RelationRelationId)
+		{
 			regenerate = list_append_unique_oid(regenerate,
 												cmd->d.alterTable.objectId);
+			/* a partition attached or detached takes or loses labels */
+			regenerate = list_concat_unique_oid(regenerate,
+												partitions_named(cmd->parsetree));
+		}
 		if (!rules)
 			continue;
 
@@ -421,11 +440,56 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 	}
 
 	if (regenerate != NIL)
-		dm_product_regenerate_for(regenerate);
+		dm_product_regenerate_for(regenerate,
+								  IsA(parsetree, ViewStmt) || IsA(parsetree, RuleStmt));
 
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(cxt);
 	PG_RETURN_VOID();
+}
+
+/* the partitions an ALTER TABLE attaches or detaches, by the names it gives */
+static List *
+partitions_named(Node *parsetree)
+{
+	List	   *result = NIL;
+	ListCell   *lc;
+
+	if (parsetree == NULL || !IsA(parsetree, AlterTableStmt))
+		return NIL;
+	foreach(lc, ((AlterTableStmt *) parsetree)->cmds)
+	{
+		AlterTableCmd *atc = lfirst(lc);
+		Oid			partid;
+
+		if (!IsA(atc, AlterTableCmd) ||
+			(atc->subtype != AT_AttachPartition && atc->subtype != AT_DetachPartition &&
+			 atc->subtype != AT_DetachPartitionFinalize) ||
+			atc->def == NULL || !IsA(atc->def, PartitionCmd))
+			continue;
+		partid = RangeVarGetRelid(((PartitionCmd *) atc->def)->name, NoLock, true);
+		if (OidIsValid(partid))
+			result = lappend_oid(result, partid);
+	}
+	return result;
+}
+
+/* does an ALTER TABLE attach or detach a partition? */
+static bool
+attaches_partition(Node *parsetree)
+{
+	ListCell   *lc;
+
+	foreach(lc, ((AlterTableStmt *) parsetree)->cmds)
+	{
+		AlterTableCmd *atc = lfirst(lc);
+
+		if (IsA(atc, AlterTableCmd) &&
+			(atc->subtype == AT_AttachPartition || atc->subtype == AT_DetachPartition ||
+			 atc->subtype == AT_DetachPartitionFinalize))
+			return true;
+	}
+	return false;
 }
 
 /* May this command touch an object in a data_products schema? */

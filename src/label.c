@@ -21,6 +21,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
+#include "catalog.h"
 #include "label.h"
 
 static void check_relabel(const ObjectAddress *object, const char *seclabel);
@@ -96,6 +97,24 @@ check_relabel(const ObjectAddress *object, const char *seclabel)
 
 	if (seclabel == NULL)
 		return;
+
+	/*
+	 * A product shows what its source's labels say; a label of its own
+	 * would be a second truth, and a hash label there would make the
+	 * products of other domains that read it unreadable.
+	 */
+	{
+		DmDomain	domain;
+		DmLayer		layer;
+
+		if (dm_catalog_schema_domain(get_rel_namespace(object->objectId), &domain, &layer) &&
+			layer == DM_LAYER_DATA_PRODUCTS)
+			ereport(ERROR,
+					(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+					 errmsg("cannot classify a column of data product \"%s\"",
+							get_rel_name(object->objectId)),
+					 errhint("Classify the column of the product's source; the product follows.")));
+	}
 
 	if (!dm_pii_parse_label(seclabel, &strategy))
 		ereport(ERROR,

@@ -644,6 +644,9 @@ mask_date(FunctionCallInfo fcinfo, bool to_year)
 		state->period_hi = hi - POSTGRES_EPOCH_JDATE;
 		state->period_valid = true;
 	}
+	/* the first period starts before the first valid date: hide it */
+	if (!IS_VALID_DATE(state->period_lo))
+		PG_RETURN_NULL();
 	PG_RETURN_DATEADT((DateADT) state->period_lo);
 }
 
@@ -676,6 +679,9 @@ mask_ts(FunctionCallInfo fcinfo, bool to_year)
 		state->period_hi = (int64) (hi - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
 		state->period_valid = true;
 	}
+	/* the first period starts before the first valid timestamp: hide it */
+	if (!IS_VALID_TIMESTAMP(state->period_lo))
+		PG_RETURN_NULL();
 	PG_RETURN_TIMESTAMP(state->period_lo);
 }
 

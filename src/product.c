@@ -41,6 +41,7 @@
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_authid.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
@@ -285,11 +286,26 @@ check_member(const DmDomain *domain, const char *what)
 				 errhint("Ask the domain's team to do it, or to grant you its role.")));
 }
 
+/*
+ * schema.name quoted as datamesh's catalog keys are: only where needed,
+ * whatever quote_all_identifiers the session set.
+ */
+static char *
+qualify(const char *schema, const char *name)
+{
+	bool		save = quote_all_identifiers;
+	char	   *result;
+
+	quote_all_identifiers = false;
+	result = quote_qualified_identifier(schema, name);
+	quote_all_identifiers = save;
+	return result;
+}
+
 static char *
 qualified_name(Oid relid)
 {
-	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-									  get_rel_name(relid));
+	return qualify(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid));
 }
 
 /* ------------------------------------------------------------------------
@@ -401,7 +417,15 @@ classify_output(List *queries, Query *q, AttrNumber attno, int depth,
 	}
 	tle = get_tle_by_resno(q->targetList, attno);
 	if (tle == NULL)
+	{
+		/*
+		 * A column no target entry computes: those that SEARCH and CYCLE
+		 * add to a recursive CTE hold the values of their keys.  Hide it.
+		 */
+		out->classified = true;
+		out->strategy.kind = DM_PII_REDACT;
 		return;
+	}
 	classify_expr(inner, (Node *) tle->expr, depth, out);
 }
 
@@ -677,23 +701,52 @@ classify_column_uncached(Oid relid, AttrNumber attnum, int depth, Classified *ou
 		out->classified = true;
 		out->relid = relid;
 		out->attnum = attnum;
-		return;
+		/* a view column's own label is what it shows; a table's joins its family's */
+		relkind = get_rel_relkind(relid);
+		if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE &&
+			relkind != RELKIND_FOREIGN_TABLE)
+			return;
 	}
 	/* a product masks for its readers itself: only its own labels count */
 	if (is_product_schema(get_rel_namespace(relid)))
 		return;
-	/* a partition holds its parent's data: the parent's labels apply */
-	if (get_rel_relispartition(relid))
+	/*
+	 * Tables of one inheritance tree or partitioning share their data: a
+	 * parent's scan returns its children's rows, a child holds what its
+	 * parent's label describes.  The labels of the same-named column of
+	 * every ancestor and descendant count, as if passed through.
+	 */
+	relkind = get_rel_relkind(relid);
+	if (relkind == RELKIND_RELATION || relkind == RELKIND_PARTITIONED_TABLE ||
+		relkind == RELKIND_FOREIGN_TABLE)
 	{
-		Oid			parent = get_partition_parent(relid, true);
-		AttrNumber	parent_attnum = OidIsValid(parent) ?
-			get_attnum(parent, get_attname(relid, attnum, false)) : InvalidAttrNumber;
+		char	   *attname = get_attname(relid, attnum, false);
+		List	   *family = list_concat(dm_depend_ancestors(relid),
+										 find_all_inheritors(relid, NoLock, NULL));
+		ListCell   *lc;
 
-		if (parent_attnum != InvalidAttrNumber)
+		foreach(lc, family)
 		{
-			classify_column(parent, parent_attnum, depth + 1, out);
-			return;
+			Oid			member = lfirst_oid(lc);
+			AttrNumber	member_attnum;
+			Classified	c;
+
+			if (member == relid)
+				continue;
+			member_attnum = get_attnum(member, attname);
+			if (member_attnum == InvalidAttrNumber)
+				continue;
+			LockRelationOid(member, ShareUpdateExclusiveLock);
+			memset(&c, 0, sizeof(c));
+			if (column_label(member, member_attnum, &c.strategy))
+			{
+				c.classified = true;
+				c.relid = member;
+				c.attnum = member_attnum;
+				merge(out, &c, false);
+			}
 		}
+		return;
 	}
 	relkind = get_rel_relkind(relid);
 	if (relkind != RELKIND_VIEW && relkind != RELKIND_MATVIEW)
@@ -767,6 +820,7 @@ typedef struct KeysContext
 	List	   *queries;		/* innermost first */
 	List	   *visited;		/* views whose queries were checked */
 	int			depth;
+	int			sublinks;		/* sub-links entered */
 	Oid			source;			/* the product's source, for messages */
 } KeysContext;
 
@@ -820,6 +874,24 @@ check_query_keys(KeysContext *ctx, Query *q)
 				  q->hasDistinctOn ? "DISTINCT ON" : "DISTINCT");
 	check_key(ctx, q, NULL, q->limitCount, "LIMIT");
 	check_key(ctx, q, NULL, q->limitOffset, "OFFSET");
+
+	/*
+	 * A window sorts the rows by its PARTITION BY and ORDER BY, and they
+	 * come out in that order.  Inside a sub-link the order stays there
+	 * (its value is redacted instead, see reads_walker).
+	 */
+	if (ctx->sublinks == 0)
+	{
+		foreach(lc, q->windowClause)
+		{
+			WindowClause *wc = lfirst(lc);
+			ListCell   *lc2;
+
+			foreach(lc2, list_concat_copy(wc->partitionClause, wc->orderClause))
+				check_key(ctx, q, get_sortgroupclause_tle(lfirst(lc2), q->targetList),
+						  NULL, "window PARTITION BY or ORDER BY");
+		}
+	}
 }
 
 /*
@@ -850,6 +922,15 @@ keys_walker(Node *node, KeysContext *ctx)
 		if (rte->rtekind == RTE_RELATION)
 			check_relation_keys(ctx, rte->relid);
 		return false;
+	}
+	if (IsA(node, SubLink))
+	{
+		bool		r;
+
+		ctx->sublinks++;
+		r = expression_tree_walker(node, keys_walker, (void *) ctx);
+		ctx->sublinks--;
+		return r;
 	}
 	return expression_tree_walker(node, keys_walker, (void *) ctx);
 }
@@ -1085,7 +1166,7 @@ compute_view(const ProductDef *def, ProductView *pv)
 	TupleDesc	desc = RelationGetDescr(src);
 	StringInfoData items;
 	List	   *names = NIL;
-	char	   *qview = quote_qualified_identifier(def->schema, def->name);
+	char	   *qview = qualify(def->schema, def->name);
 	char	   *product_lit = quote_literal_cstr(qview);
 	KeysContext keys;
 	int			i;
@@ -1260,7 +1341,8 @@ view_is(Oid viewid, const ProductView *pv)
 	rel = relation_open(viewid, AccessShareLock);
 	q = relation_query(rel);
 	same = q != NULL && strcmp(query_text(q), pv->querydef) == 0 &&
-		RelationIsSecurityView(rel);
+		RelationIsSecurityView(rel) && !RelationHasSecurityInvoker(rel) &&
+		!RelationHasCheckOption(rel);
 	relation_close(rel, AccessShareLock);
 	return same;
 }
@@ -1407,7 +1489,7 @@ generate_view(const ProductDef *def, const DmDomain *domain, bool *has_hash,
 			  bool *changed)
 {
 	ProductView pv;
-	char	   *qview = quote_qualified_identifier(def->schema, def->name);
+	char	   *qview = qualify(def->schema, def->name);
 	Oid			nspid = get_namespace_oid(def->schema, false);
 	Oid			viewid;
 	List	   *grants = NIL;
@@ -1442,6 +1524,7 @@ generate_view(const ProductDef *def, const DmDomain *domain, bool *has_hash,
 				psprintf("CREATE OR REPLACE VIEW %s WITH (security_barrier) AS %s",
 						 qview, pv.select_sql));
 	product_ddl(domain, qview, psprintf("ALTER VIEW %s SET (security_barrier = true)", qview));
+	product_ddl(domain, qview, psprintf("ALTER VIEW %s RESET (security_invoker, check_option)", qview));
 	product_ddl(domain, qview, psprintf("GRANT SELECT ON %s TO %s", qview,
 										dm_consumer_role_sql()));
 	foreach(lc, grants)
@@ -1536,7 +1619,7 @@ publish(ProductDef *def, const DmDomain *domain)
 	bool		has_hash;
 	bool		changed;
 	Oid			viewid;
-	char	   *qview = quote_qualified_identifier(def->schema, def->name);
+	char	   *qview = qualify(def->schema, def->name);
 	Oid			types[7] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, NAMEARRAYOID, TEXTOID, BOOLOID};
 	Datum		values[7];
 	char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
@@ -1826,11 +1909,16 @@ product_def(Oid viewid, ProductDef *def, DmDomain *domain)
  * regeneration would.
  */
 void
-dm_product_regenerate_for(List *relids)
+dm_product_regenerate_for(List *relids, bool redefined)
 {
 	List	   *products = NIL;
+	List	   *matviews = NIL;
 	ListCell   *lc;
 	ListCell   *lc2;
+
+	/* a parent's scan returns its children's rows: their labels reach it */
+	foreach(lc, list_copy(relids))
+		relids = list_concat_unique_oid(relids, dm_depend_ancestors(lfirst_oid(lc)));
 
 	/* the product views downstream, each once */
 	foreach(lc, relids)
@@ -1842,12 +1930,41 @@ dm_product_regenerate_for(List *relids)
 			if (get_rel_relkind(reader) == RELKIND_VIEW &&
 				is_product_schema(get_rel_namespace(reader)))
 				products = list_append_unique_oid(products, reader);
+			else if (get_rel_relkind(reader) == RELKIND_MATVIEW)
+				matviews = list_append_unique_oid(matviews, reader);
 		}
 	}
 	if (products == NIL)
 		return;
 
 	dm_spi_connect();
+
+	/*
+	 * A materialized view downstream of a replaced definition still holds
+	 * rows its old definition computed, which its new one would classify
+	 * otherwise: refresh it, nearest first, before products are made
+	 * from what it now says it holds.
+	 */
+	if (redefined)
+	{
+		foreach(lc, matviews)
+		{
+			Oid			mv = lfirst_oid(lc);
+			HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(mv));
+			Oid			owner;
+			bool		populated;
+
+			if (!HeapTupleIsValid(tuple))
+				continue;
+			owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
+			populated = ((Form_pg_class) GETSTRUCT(tuple))->relispopulated;
+			ReleaseSysCache(tuple);
+			if (populated)
+				exec_as(owner, psprintf("REFRESH MATERIALIZED VIEW %s", qualified_name(mv)));
+		}
+		CommandCounterIncrement();
+	}
+
 	foreach(lc, products)
 	{
 		ProductDef	def;
@@ -1893,7 +2010,7 @@ set_label(Oid relid, const char *col, const char *label)
 					 label ? quote_literal_cstr(label) : "NULL"));
 	SPI_finish();
 	CommandCounterIncrement();
-	dm_product_regenerate_for(list_make1_oid(relid));
+	dm_product_regenerate_for(list_make1_oid(relid), false);
 }
 
 /*

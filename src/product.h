@@ -13,7 +13,7 @@
 
 #include "nodes/pg_list.h"
 
-extern void dm_product_regenerate_for(List *relids);
+extern void dm_product_regenerate_for(List *relids, bool redefined);
 extern void dm_pseudonym_sync_keys(void);
 
 #endif							/* DATAMESH_PRODUCT_H */
