@@ -405,6 +405,15 @@ SELECT datamesh.create_domain('fcd', 'regress_fc_other');
 SET ROLE regress_fc_other;
 CREATE VIEW fcd_intermediates.r AS SELECT id FROM fc_data_products.ruled;
 SELECT datamesh.publish_product('fcd_intermediates.r', 'report');
+-- a pseudonym of values from outside the scope (another domain's product) could not be read: refused
+CREATE VIEW fcd_intermediates.h AS SELECT id, email FROM fc_data_products.ruled;
+SECURITY LABEL FOR datamesh ON COLUMN fcd_intermediates.h.email IS 'pii:hash';
+SELECT datamesh.publish_product('fcd_intermediates.h');
+SECURITY LABEL FOR datamesh ON COLUMN fcd_intermediates.h.email IS NULL;
+SELECT datamesh.publish_product('fcd_intermediates.h');
+SECURITY LABEL FOR datamesh ON COLUMN fcd_intermediates.h.email IS 'pii:hash';
+SELECT count(*) AS labelled FROM datamesh.pii_columns WHERE object = 'fcd_intermediates.h';
+SELECT datamesh.unpublish_product('fcd_data_products.h');
 RESET ROLE;
 SELECT datamesh.grant_unmasked('fcd_data_products.report', 'regress_fc_reader');
 SET ROLE regress_fc_team;

@@ -1120,6 +1120,7 @@ typedef struct ProductView
 	List	   *typmods;
 	List	   *collations;
 	bool		has_hash;		/* a column needs the scope's key */
+	List	   *hash_columns;	/* those columns, of char * */
 } ProductView;
 
 /* a query printed back as PostgreSQL stores and shows it */
@@ -1218,7 +1219,10 @@ compute_view(const ProductDef *def, ProductView *pv)
 		classify_column(def->source, att->attnum, 0, &c);
 		if (c.classified && c.strategy.kind == DM_PII_HASH &&
 			dm_pii_type_supported(&c.strategy, getBaseType(att->atttypid)))
+		{
 			pv->has_hash = true;
+			pv->hash_columns = lappend(pv->hash_columns, col);
+		}
 		if (items.len > 0)
 			appendStringInfoString(&items, ", ");
 		append_column(&items, col, att->atttypid, att->atttypmod, &c, product_lit);
@@ -1485,7 +1489,7 @@ make_read_only(Oid viewid, const DmDomain *domain, const char *qview)
  * Returns its OID.  (SPI connected; the caller checked the privileges)
  */
 static Oid
-generate_view(const ProductDef *def, const DmDomain *domain, bool *has_hash,
+generate_view(const ProductDef *def, const DmDomain *domain, List **hash_columns,
 			  bool *changed)
 {
 	ProductView pv;
@@ -1498,7 +1502,7 @@ generate_view(const ProductDef *def, const DmDomain *domain, bool *has_hash,
 	ListCell   *lc;
 
 	compute_product(def, &pv);
-	*has_hash = pv.has_hash;
+	*hash_columns = pv.hash_columns;
 	*changed = false;
 
 	viewid = get_relname_relid(def->name, nspid);
@@ -1608,6 +1612,56 @@ dm_pseudonym_sync_keys(void)
 }
 
 /*
+ * The hash columns of a product view that no reader could read: planning
+ * refuses a pseudonym whose value does not come from relations of the
+ * product's scope (another domain's product, a table outside the mesh, a
+ * function in FROM).  Each column is planned, not run, in a
+ * subtransaction that is rolled back.  (SPI connected, catalog row in place)
+ */
+static List *
+unreadable_hash_columns(const char *qview, List *hash_columns)
+{
+	List	   *bad = NIL;
+	ListCell   *lc;
+
+	foreach(lc, hash_columns)
+	{
+		char	   *col = lfirst(lc);
+		MemoryContext cxt = CurrentMemoryContext;
+		ResourceOwner owner = CurrentResourceOwner;
+
+		BeginInternalSubTransaction(NULL);
+		MemoryContextSwitchTo(cxt);
+		PG_TRY();
+		{
+			exec_catalog(psprintf("EXPLAIN SELECT %s FROM %s", quote_identifier(col), qview),
+						 0, NULL, NULL, NULL, false);
+			RollbackAndReleaseCurrentSubTransaction();
+		}
+		PG_CATCH();
+		{
+			ErrorData  *edata;
+
+			MemoryContextSwitchTo(cxt);
+			edata = CopyErrorData();
+			FlushErrorState();
+			RollbackAndReleaseCurrentSubTransaction();
+			if (edata->sqlerrcode != ERRCODE_INSUFFICIENT_PRIVILEGE)
+			{
+				MemoryContextSwitchTo(cxt);
+				CurrentResourceOwner = owner;
+				ReThrowError(edata);
+			}
+			bad = lappend(bad, col);
+		}
+		PG_END_TRY();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+	}
+	return bad;
+}
+
+/*
  * Creates or regenerates a product and records it, with its columns
  * resolved: a column added to the source later is published only when
  * publish_product runs again.  The version counts the changes of the
@@ -1616,10 +1670,11 @@ dm_pseudonym_sync_keys(void)
 static Oid
 publish(ProductDef *def, const DmDomain *domain)
 {
-	bool		has_hash;
+	List	   *hash_columns;
 	bool		changed;
 	Oid			viewid;
 	char	   *qview = qualify(def->schema, def->name);
+	List	   *bad;
 	Oid			types[7] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, NAMEARRAYOID, TEXTOID, BOOLOID};
 	Datum		values[7];
 	char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
@@ -1629,8 +1684,8 @@ publish(ProductDef *def, const DmDomain *domain)
 
 	if (def->columns == NIL)
 		def->columns = relation_columns(def->source, true);
-	viewid = generate_view(def, domain, &has_hash, &changed);
-	if (has_hash)
+	viewid = generate_view(def, domain, &hash_columns, &changed);
+	if (hash_columns != NIL)
 		dm_pseudonym_sync_keys();
 
 	values[0] = CStringGetTextDatum(qview);
@@ -1658,6 +1713,17 @@ publish(ProductDef *def, const DmDomain *domain)
 				 " updated_at = CASE WHEN $7 THEN pg_catalog.now() ELSE p.updated_at END",
 				 7, types, values, nulls, false);
 	invalidate_access("product");
+
+	/* a pseudonym no reader could read fails the statement, not the readers */
+	CommandCounterIncrement();
+	bad = unreadable_hash_columns(qview, hash_columns);
+	if (bad != NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("data product %s cannot pseudonymize column \"%s\"",
+						qview, (char *) linitial(bad)),
+				 errdetail("The column is classified \"hash\", but its values do not come from the columns of relations of the product's pseudonym scope, so no reader could read it."),
+				 errhint("Classify the column with another strategy, such as \"redact\", where it leaves the scope's relations.")));
 	return viewid;
 }
 
@@ -2274,6 +2340,7 @@ check_view(ReturnSetInfo *rsinfo, Oid viewid, const DmDomain *domain)
 	bool		found = false;
 	ColumnsMatch columns = COLUMNS_SAME;
 	bool		same = false;
+	int			unreadable = 0;
 
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(cxt);
@@ -2287,6 +2354,9 @@ check_view(ReturnSetInfo *rsinfo, Oid viewid, const DmDomain *domain)
 			compute_product(&def, &pv);
 			columns = columns_match(viewid, &pv);
 			same = view_is(viewid, &pv);
+			if (same)
+				unreadable = list_length(unreadable_hash_columns(qualified_name(viewid),
+																 pv.hash_columns));
 		}
 		SPI_finish();
 		MemoryContextSwitchTo(cxt);
@@ -2316,6 +2386,9 @@ check_view(ReturnSetInfo *rsinfo, Oid viewid, const DmDomain *domain)
 	else if (!same)
 		problem(rsinfo, "masking differs",
 				"The view does not read and mask its source as datamesh.publish_product() would make it now.");
+	else if (unreadable > 0)
+		problem(rsinfo, "unreadable pseudonyms",
+				"A column classified \"hash\" takes values from outside the product's pseudonym scope: reading it fails.");
 }
 
 /*
