@@ -355,6 +355,28 @@ relation_query(Relation rel)
 	return NULL;
 }
 
+/*
+ * The defining query of a view or materialized view, registered in
+ * view_queries until the caller takes it off again
+ * (list_delete_first); NULL if it has none.
+ */
+static Query *
+enter_view(Oid relid)
+{
+	Relation	rel = relation_open(relid, AccessShareLock);
+	Query	   *q = relation_query(rel);
+	ViewQuery  *vq;
+
+	relation_close(rel, AccessShareLock);
+	if (q == NULL)
+		return NULL;
+	vq = palloc(sizeof(ViewQuery));
+	vq->query = q;
+	vq->relid = relid;
+	view_queries = lcons(vq, view_queries);
+	return q;
+}
+
 /* combines what two sources of one value say */
 static void
 merge(Classified *acc, const Classified *c, bool computed)
@@ -684,7 +706,6 @@ classify_column(Oid relid, AttrNumber attnum, int depth, Classified *out)
 static void
 classify_column_uncached(Oid relid, AttrNumber attnum, int depth, Classified *out)
 {
-	Relation	rel;
 	Query	   *q;
 	char		relkind;
 
@@ -751,16 +772,9 @@ classify_column_uncached(Oid relid, AttrNumber attnum, int depth, Classified *ou
 	relkind = get_rel_relkind(relid);
 	if (relkind != RELKIND_VIEW && relkind != RELKIND_MATVIEW)
 		return;
-	rel = relation_open(relid, AccessShareLock);
-	q = relation_query(rel);
-	relation_close(rel, AccessShareLock);
+	q = enter_view(relid);
 	if (q != NULL)
 	{
-		ViewQuery  *vq = palloc(sizeof(ViewQuery));
-
-		vq->query = q;
-		vq->relid = relid;
-		view_queries = lcons(vq, view_queries);
 		PG_TRY();
 		{
 			classify_output(NIL, q, attnum, depth + 1, out);
@@ -940,7 +954,6 @@ static void
 check_relation_keys(KeysContext *ctx, Oid relid)
 {
 	char		relkind = get_rel_relkind(relid);
-	Relation	rel;
 	Query	   *q;
 	List	   *saved;
 
@@ -954,16 +967,9 @@ check_relation_keys(KeysContext *ctx, Oid relid)
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("cannot publish a data product over %s: it reads views nested too deeply",
 						qualified_name(ctx->source))));
-	rel = relation_open(relid, AccessShareLock);
-	q = relation_query(rel);
-	relation_close(rel, AccessShareLock);
+	q = enter_view(relid);
 	if (q != NULL)
 	{
-		ViewQuery  *vq = palloc(sizeof(ViewQuery));
-
-		vq->query = q;
-		vq->relid = relid;
-		view_queries = lcons(vq, view_queries);
 		saved = ctx->queries;
 		ctx->queries = NIL;
 		PG_TRY();
