@@ -33,7 +33,11 @@ EXTRA_CLEAN = output_iso tmp_check test/bench/out test/fuzz/fuzz_labels \
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-.PHONY: test demo bench tap fuzz generative
+.PHONY: test demo bench tap fuzz generative print-regress
+
+# the regression files, for test/run-all.sh
+print-regress:
+	@echo $(REGRESS)
 
 # every suite, with set-up of a fresh Debian machine (needs root or sudo)
 test:

@@ -1,4 +1,5 @@
 -- cleanup: the mesh is empty again; drop the extension and the suite's roles
+\i sql/include/roles.sql
 SELECT count(*) AS domains_left FROM datamesh.domains;
 -- everything is as datamesh would make it
 SELECT * FROM datamesh.verify();

@@ -1,4 +1,5 @@
 -- domain lifecycle: create_domain, the domains view, schemas, owners, grants, drop_domain
+\i sql/include/roles.sql
 SELECT datamesh.create_domain('sales', 'regress_sales', description => 'Web shop sales');
 SELECT datamesh.create_domain('hr', 'regress_hr', stage => 'prod', organization => 'acme');
 SELECT domain, owner, organization, name, stage, description FROM datamesh.domains ORDER BY domain;

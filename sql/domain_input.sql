@@ -1,4 +1,5 @@
 -- invalid input to create_domain: a clear error, and nothing created
+\i sql/include/roles.sql
 SELECT datamesh.create_domain(NULL, 'regress_sales');
 SELECT datamesh.create_domain('sales', NULL);
 SELECT datamesh.create_domain('', 'regress_sales');

@@ -1,4 +1,7 @@
 -- datamesh.enforce: a superuser may switch enforcement off for a session; nobody else
+\i sql/include/roles.sql
+-- a fresh session: the library is not loaded yet
+\c -
 -- Before the library is loaded the setting is a placeholder; a value that a
 -- non-superuser put there is discarded with a warning when the library loads.
 SET SESSION AUTHORIZATION regress_alice;

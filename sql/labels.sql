@@ -1,4 +1,5 @@
 -- the datamesh security label provider works in a fresh session, without preloading
+\i sql/include/roles.sql
 SELECT datamesh.create_domain('sales', 'regress_sales');
 CREATE TABLE sales_raw.customers (id int, email text, name text, born date, zip text, income numeric);
 -- a new session whose first statement is a label: the provider is there

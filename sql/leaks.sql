@@ -1,4 +1,5 @@
 -- a plain consumer (carol) attacks a product: every channel shows only masked values
+\i sql/include/roles.sql
 SELECT datamesh.create_domain('sales', 'regress_sales');
 SET ROLE regress_alice;
 CREATE TABLE sales_raw.customers (id int PRIMARY KEY, email text, salary int, note text);

@@ -1,4 +1,5 @@
 -- every mask is total and quiet: random and hostile inputs never raise an error
+\i sql/include/roles.sql
 -- (the mask functions are called directly here, as a product view would; an
 -- unknown product name means "mask")
 SELECT setseed(0.4242);

@@ -1,4 +1,5 @@
 -- PII masking: every strategy on every supported type, edge values, classification through views
+\i sql/include/roles.sql
 SELECT datamesh.create_domain('sales', 'regress_sales');
 SET ROLE regress_alice;
 CREATE TABLE sales_raw.people (

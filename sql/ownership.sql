@@ -1,4 +1,5 @@
 -- objects made in a domain's schemas belong to the domain's owner role
+\i sql/include/roles.sql
 SELECT datamesh.create_domain('sales', 'regress_sales');
 SET ROLE regress_alice;
 CREATE TABLE sales_raw.orders (id serial PRIMARY KEY, note text);

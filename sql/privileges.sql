@@ -1,4 +1,5 @@
 -- what a plain consumer (carol, of no team) can see and do
+\i sql/include/roles.sql
 SELECT datamesh.create_domain('sales', 'regress_sales');
 SET ROLE regress_alice;
 CREATE TABLE sales_raw.orders (id int, email text);

@@ -1,4 +1,5 @@
 -- data products: publish_product, unpublish_product, the products view
+\i sql/include/roles.sql
 SELECT datamesh.create_domain('sales', 'regress_sales');
 SELECT datamesh.create_domain('hr', 'regress_hr');
 SET ROLE regress_alice;

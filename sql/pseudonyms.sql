@@ -1,4 +1,5 @@
 -- keyed pseudonyms (strategy hash): SipHash-2-4, scoped keys, nobody computes his own
+\i sql/include/roles.sql
 -- SipHash-2-4 against the published test vectors (key 00..0f)
 SELECT datamesh.siphash('\x'::bytea, '\x000102030405060708090a0b0c0d0e0f', 8) = '\x310e0edd47db6f72' AS empty_64,
        datamesh.siphash('\x000102030405060708090a0b0c0d0e'::bytea, '\x000102030405060708090a0b0c0d0e0f', 8)

@@ -1,4 +1,5 @@
 -- raw metadata columns: added to raw tables (raw_metadata = 'add') or required ('require')
+\i sql/include/roles.sql
 SELECT datamesh.create_domain('sales', 'regress_sales');
 SET ROLE regress_alice;
 CREATE TABLE sales_raw.orders (id int, payload jsonb);

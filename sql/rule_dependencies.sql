@@ -1,4 +1,5 @@
 -- rules 2 and 3: nothing outside a domain reads its private layers; nothing reads queries
+\i sql/include/roles.sql
 SELECT datamesh.create_domain('sales', 'regress_sales');
 SELECT datamesh.create_domain('hr', 'regress_hr');
 CREATE SCHEMA regress_outside;

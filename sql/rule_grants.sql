@@ -1,4 +1,5 @@
 -- rule 4: private objects are granted only inside the domain
+\i sql/include/roles.sql
 SELECT datamesh.create_domain('sales', 'regress_sales');
 SET ROLE regress_alice;
 CREATE TABLE sales_raw.orders (id int, email text);

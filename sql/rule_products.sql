@@ -1,4 +1,5 @@
 -- rule 1: only publish_product puts views into a data_products schema
+\i sql/include/roles.sql
 SELECT datamesh.create_domain('sales', 'regress_sales');
 SET ROLE regress_alice;
 CREATE TABLE sales_information_objects.orders (id int, amount numeric);

@@ -1,4 +1,5 @@
 -- rule 6: a domain's schemas are made and dropped only with the domain
+\i sql/include/roles.sql
 SELECT datamesh.create_domain('sales', 'regress_sales');
 SET ROLE regress_alice;
 CREATE TABLE sales_raw.orders (id int);

@@ -1,4 +1,5 @@
 -- mesh settings: datamesh.configure and the datamesh.settings view
+\i sql/include/roles.sql
 SELECT setting, value, default_value FROM datamesh.settings ORDER BY setting;
 
 -- default_organization prefixes new domain keys

@@ -50,6 +50,25 @@ run_suite() {
 run_suite pg_regress regression.diffs ISOLATION=
 run_suite isolation output_iso/regression.diffs REGRESS=
 
+# every regression file also passes alone, in a cluster of its own
+echo "== pg_regress, each file alone"
+alone_ok=0
+alone_bad=0
+for t in $(make -s print-regress); do
+    case $t in setup|cleanup) continue ;; esac
+    if pg_virtualenv make installcheck REGRESS="$t" ISOLATION= >"$log/alone" 2>&1 &&
+        grep -qE "^(test| ) *$t +\.\.\. ok" "$log/alone"; then
+        alone_ok=$((alone_ok + 1))
+    else
+        alone_bad=$((alone_bad + 1))
+        echo "$t alone: FAILED"
+        [ -f regression.diffs ] && head -40 regression.diffs
+    fi
+done
+passed=$((passed + alone_ok))
+failed=$((failed + alone_bad))
+echo "each file alone: $alone_ok passed, $alone_bad failed"
+
 echo "== TAP (prove)"
 if [ "$(id -u)" -eq 0 ]; then
     # initdb refuses root: run in a copy owned by postgres
