@@ -302,6 +302,9 @@ RESET ROLE;
 
 -- 7. smaller ones: masks never raise, set_pii(NULL) is an error, every dependent is named
 SELECT datamesh.set_pii('fc_raw.a', 'name', NULL);
+-- set_pii stores a strategy the one way it is written
+SELECT datamesh.set_pii('fc_raw.a', 'name', 'partial(2, 2)');
+SELECT strategy FROM datamesh.pii_columns WHERE object = 'fc_raw.a' AND column_name = 'name';
 SET ROLE regress_fc_team;
 CREATE TABLE fc_raw.big (id int, x numeric);
 INSERT INTO fc_raw.big VALUES (1, 1e130000), (2, -1e130000), (3, 12345.678);

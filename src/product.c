@@ -1777,7 +1777,9 @@ datamesh_publish_product(PG_FUNCTION_ARGS)
 						get_rel_name(def.source),
 						get_namespace_name(get_rel_namespace(def.source))),
 				 errdetail("A data product reads a relation of the raw, raw_external, intermediates or information_objects layer of its domain."),
-				 errhint("Move the relation to schema \"%s\" first.",
+				 layer == DM_LAYER_DATA_PRODUCTS ?
+				 errhint("To change a product, publish its source again with datamesh.publish_product().") :
+				 errhint("A saved query is a foundation for nothing: move it to schema \"%s\" (ALTER ... SET SCHEMA) and publish it from there.",
 						 dm_schema_name(domain.key, DM_LAYER_INFORMATION_OBJECTS))));
 	check_member(&domain, "publish data products");
 
@@ -2085,6 +2087,30 @@ set_label(Oid relid, const char *col, const char *label)
 	dm_product_regenerate_for(list_make1_oid(relid), false);
 }
 
+/* a parsed strategy written the one way: "partial(2,2)", not "partial( 2, 2 )" */
+static char *
+strategy_text(const DmPiiStrategy *st)
+{
+	switch (st->kind)
+	{
+		case DM_PII_REDACT:
+			return "redact";
+		case DM_PII_HASH:
+			return "hash";
+		case DM_PII_EMAIL:
+			return "email";
+		case DM_PII_PARTIAL:
+			return psprintf("partial(%d,%d)", st->prefix, st->suffix);
+		case DM_PII_YEAR:
+			return "year";
+		case DM_PII_MONTH:
+			return "month";
+		case DM_PII_BUCKET:
+			return psprintf("bucket(%s)", st->bucket);
+	}
+	return "redact";
+}
+
 /*
  * datamesh.set_pii(rel regclass, col name, strategy text DEFAULT 'redact')
  */
@@ -2121,7 +2147,7 @@ datamesh_set_pii(PG_FUNCTION_ARGS)
 				 errmsg("invalid masking strategy \"%s\"", strategy),
 				 errdetail("The strategies are: %s.", DM_PII_STRATEGIES)));
 	dm_pii_check_type(&st, strategy, get_atttype(relid, attnum), col);
-	set_label(relid, col, psprintf("pii:%s", strategy));
+	set_label(relid, col, psprintf("pii:%s", strategy_text(&st)));
 	PG_RETURN_VOID();
 }
 
