@@ -47,12 +47,7 @@ extern bool datamesh_enforce;
 
 extern bool dm_layer_is_private(DmLayer layer);
 extern bool dm_enforcing(void);
-extern bool dm_internal(void);
-extern void dm_exec_internal(const char *sql);
 extern char *dm_schema_name(const char *key, DmLayer layer);
-extern void dm_spi_connect(void);
-extern int	dm_safe_search_path(void);
-extern void dm_restore_settings(int nestlevel);
 extern bool dm_is_lower_identifier(const char *s);
 
 #endif							/* DATAMESH_H */

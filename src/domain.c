@@ -35,6 +35,7 @@
 
 #include "catalog.h"
 #include "datamesh.h"
+#include "exec.h"
 #include "depend.h"
 #include "domain.h"
 #include "enforce.h"

@@ -68,6 +68,7 @@
 
 #include "catalog.h"
 #include "datamesh.h"
+#include "exec.h"
 #include "depend.h"
 #include "enforce.h"
 #include "product.h"

@@ -76,6 +76,7 @@
 #include "depend.h"
 #include "domain.h"
 #include "enforce.h"
+#include "exec.h"
 #include "label.h"
 #include "pii.h"
 #include "product.h"
@@ -152,100 +153,6 @@ static void classify_expr(List *queries, Node *expr, int depth,
  * Small helpers
  * ------------------------------------------------------------------------
  */
-
-/* one statement that datamesh runs with privileges of its own */
-typedef struct Privileged
-{
-	const char *sql;
-	int			nargs;			/* parameters $1.. of sql */
-	Oid		   *types;
-	Datum	   *values;
-	const char *nulls;
-	bool		internal;		/* DDL: datamesh's triggers stand aside */
-	bool		latest;			/* a read with the latest snapshot */
-	bool		read_only;
-	int			rc;				/* SPI's result code */
-} Privileged;
-
-/*
- * Runs p->sql as role, with search_path pg_catalog, pg_temp, and switches
- * both back also on error.  (SPI connected)
- */
-static void
-run_privileged(Oid role, Privileged *p)
-{
-	Oid			save_user;
-	int			save_sec;
-	int			nestlevel;
-
-	GetUserIdAndSecContext(&save_user, &save_sec);
-	SetUserIdAndSecContext(role, save_sec | SECURITY_LOCAL_USERID_CHANGE);
-	nestlevel = dm_safe_search_path();
-	PG_TRY();
-	{
-		if (p->internal)
-			dm_exec_internal(p->sql);
-		else if (p->latest)
-		{
-			SPIPlanPtr	plan = SPI_prepare(p->sql, p->nargs, p->types);
-			Snapshot	snap;
-
-			if (plan == NULL)
-				elog(ERROR, "SPI_prepare failed (%s): %s",
-					 SPI_result_code_string(SPI_result), p->sql);
-			snap = RegisterSnapshot(GetLatestSnapshot());
-			p->rc = SPI_execute_snapshot(plan, p->values, p->nulls, snap,
-										 InvalidSnapshot, true, false, 0);
-			UnregisterSnapshot(snap);
-		}
-		else
-			p->rc = SPI_execute_with_args(p->sql, p->nargs, p->types, p->values,
-										  p->nulls, p->read_only, 0);
-		if (!p->internal && p->rc < 0)
-			elog(ERROR, "SPI failed (%s): %s", SPI_result_code_string(p->rc), p->sql);
-	}
-	PG_FINALLY();
-	{
-		dm_restore_settings(nestlevel);
-		SetUserIdAndSecContext(save_user, save_sec);
-	}
-	PG_END_TRY();
-}
-
-/* DDL as role (the domain's owner, or the bootstrap superuser) */
-static void
-exec_as(Oid role, const char *sql)
-{
-	Privileged	p = {.sql = sql, .internal = true};
-
-	run_privileged(role, &p);
-}
-
-/* SQL on datamesh's catalog tables, as the bootstrap superuser */
-static int
-exec_catalog(const char *sql, int nargs, Oid *types, Datum *values,
-			 const char *nulls, bool read_only)
-{
-	Privileged	p = {.sql = sql, .nargs = nargs, .types = types,
-	.values = values, .nulls = nulls, .read_only = read_only};
-
-	run_privileged(BOOTSTRAP_SUPERUSERID, &p);
-	return p.rc;
-}
-
-/*
- * A read of the catalog with the latest snapshot rather than the
- * statement's: regeneration after a lock wait must see the products that
- * the transaction it waited for committed, whatever the isolation level.
- */
-static void
-read_catalog_latest(const char *sql, int nargs, Oid *types, Datum *values)
-{
-	Privileged	p = {.sql = sql, .nargs = nargs, .types = types,
-	.values = values, .latest = true};
-
-	run_privileged(BOOTSTRAP_SUPERUSERID, &p);
-}
 
 /* invalidates the mask functions' caches in every backend */
 static void
@@ -1412,7 +1319,7 @@ product_ddl(const DmDomain *domain, const char *qview, const char *sql)
 
 	PG_TRY();
 	{
-		exec_as(domain->owner, sql);
+		dm_exec_as(domain->owner, sql);
 	}
 	PG_CATCH();
 	{
@@ -1451,7 +1358,7 @@ view_grants(Oid viewid, bool select)
 	List	   *grants = NIL;
 	uint64		i;
 
-	exec_catalog("SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC'"
+	dm_exec_catalog("SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC'"
 				 " ELSE pg_catalog.quote_ident(r.rolname) END, a.is_grantable"
 				 " FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a"
 				 " LEFT JOIN pg_catalog.pg_roles r ON r.oid = a.grantee"
@@ -1595,9 +1502,9 @@ dm_pseudonym_sync_keys(void)
 	ListCell   *lc;
 	uint64		i;
 
-	exec_catalog("DELETE FROM datamesh.pseudonym_key k WHERE k.scope NOT IN ("
+	dm_exec_catalog("DELETE FROM datamesh.pseudonym_key k WHERE k.scope NOT IN ("
 				 SCOPES_IN_USE_SQL ")", 0, NULL, NULL, NULL, false);
-	exec_catalog("SELECT DISTINCT u.scope FROM (" SCOPES_IN_USE_SQL ") u"
+	dm_exec_catalog("SELECT DISTINCT u.scope FROM (" SCOPES_IN_USE_SQL ") u"
 				 " WHERE NOT EXISTS (SELECT FROM datamesh.pseudonym_key k"
 				 " WHERE k.scope = u.scope)", 0, NULL, NULL, NULL, false);
 	for (i = 0; i < SPI_processed; i++)
@@ -1610,7 +1517,7 @@ dm_pseudonym_sync_keys(void)
 
 		values[0] = CStringGetTextDatum(lfirst(lc));
 		values[1] = PointerGetDatum(random_key());
-		exec_catalog("INSERT INTO datamesh.pseudonym_key (scope, key) VALUES ($1, $2)"
+		dm_exec_catalog("INSERT INTO datamesh.pseudonym_key (scope, key) VALUES ($1, $2)"
 					 " ON CONFLICT (scope) DO NOTHING",
 					 2, types, values, NULL, false);
 	}
@@ -1640,7 +1547,7 @@ unreadable_hash_columns(const char *qview, List *hash_columns)
 		MemoryContextSwitchTo(cxt);
 		PG_TRY();
 		{
-			exec_catalog(psprintf("EXPLAIN SELECT %s FROM %s", quote_identifier(col), qview),
+			dm_exec_catalog(psprintf("EXPLAIN SELECT %s FROM %s", quote_identifier(col), qview),
 						 0, NULL, NULL, NULL, false);
 			RollbackAndReleaseCurrentSubTransaction();
 		}
@@ -1709,7 +1616,7 @@ publish(ProductDef *def, const DmDomain *domain)
 		nulls[5] = 'n';
 	/* a call of publish_product counts, a regeneration only if it changed the view */
 	values[6] = BoolGetDatum(changed || def->by_user);
-	exec_catalog("INSERT INTO datamesh.product AS p"
+	dm_exec_catalog("INSERT INTO datamesh.product AS p"
 				 " (product, domain, name, source, columns, description)"
 				 " VALUES ($1, $2, $3, $4, $5, $6)"
 				 " ON CONFLICT (product) DO UPDATE SET"
@@ -1842,7 +1749,7 @@ product_row(Oid viewid)
 	Datum		values[1];
 
 	values[0] = CStringGetTextDatum(qualified_name(viewid));
-	exec_catalog("SELECT 1 FROM datamesh.product WHERE product = $1",
+	dm_exec_catalog("SELECT 1 FROM datamesh.product WHERE product = $1",
 				 1, types, values, NULL, false);
 	return SPI_processed > 0;
 }
@@ -1886,10 +1793,10 @@ datamesh_unpublish_product(PG_FUNCTION_ARGS)
 	product_arg(viewid, &domain, "unpublish data products");
 	qview = qualified_name(viewid);
 	check_no_dependents(viewid, "unpublish");
-	exec_as(domain.owner, psprintf("DROP VIEW %s", qview));
+	dm_exec_as(domain.owner, psprintf("DROP VIEW %s", qview));
 	values[0] = CStringGetTextDatum(qview);
-	exec_catalog("DELETE FROM datamesh.unmasked WHERE product = $1", 1, types, values, NULL, false);
-	exec_catalog("DELETE FROM datamesh.product WHERE product = $1", 1, types, values, NULL, false);
+	dm_exec_catalog("DELETE FROM datamesh.unmasked WHERE product = $1", 1, types, values, NULL, false);
+	dm_exec_catalog("DELETE FROM datamesh.product WHERE product = $1", 1, types, values, NULL, false);
 	invalidate_access("product");
 	SPI_finish();
 	PG_RETURN_VOID();
@@ -1939,7 +1846,7 @@ product_def(Oid viewid, ProductDef *def, DmDomain *domain)
 	char	   *key;
 
 	values[0] = CStringGetTextDatum(qualified_name(viewid));
-	read_catalog_latest("SELECT domain, name, columns::pg_catalog.text[]"
+	dm_exec_catalog_latest("SELECT domain, name, columns::pg_catalog.text[]"
 						" FROM datamesh.product WHERE product = $1",
 						1, types, values);
 	if (SPI_processed == 0)
@@ -2034,7 +1941,7 @@ dm_product_regenerate_for(List *relids, bool redefined)
 			populated = ((Form_pg_class) GETSTRUCT(tuple))->relispopulated;
 			ReleaseSysCache(tuple);
 			if (populated)
-				exec_as(owner, psprintf("REFRESH MATERIALIZED VIEW %s", qualified_name(mv)));
+				dm_exec_as(owner, psprintf("REFRESH MATERIALIZED VIEW %s", qualified_name(mv)));
 		}
 		CommandCounterIncrement();
 	}
@@ -2078,7 +1985,7 @@ static void
 set_label(Oid relid, const char *col, const char *label)
 {
 	dm_spi_connect();
-	exec_as(BOOTSTRAP_SUPERUSERID,
+	dm_exec_as(BOOTSTRAP_SUPERUSERID,
 			psprintf("SECURITY LABEL FOR datamesh ON COLUMN %s.%s IS %s",
 					 qualified_name(relid), quote_identifier(col),
 					 label ? quote_literal_cstr(label) : "NULL"));
@@ -2200,10 +2107,10 @@ change_unmasked(FunctionCallInfo fcinfo, bool grant)
 	values[0] = CStringGetTextDatum(qualified_name(viewid));
 	values[1] = ObjectIdGetDatum(grantee);
 	if (grant)
-		exec_catalog("INSERT INTO datamesh.unmasked (product, grantee) VALUES ($1, $2)"
+		dm_exec_catalog("INSERT INTO datamesh.unmasked (product, grantee) VALUES ($1, $2)"
 					 " ON CONFLICT DO NOTHING", 2, types, values, NULL, false);
 	else
-		exec_catalog("DELETE FROM datamesh.unmasked WHERE product = $1 AND grantee = $2",
+		dm_exec_catalog("DELETE FROM datamesh.unmasked WHERE product = $1 AND grantee = $2",
 					 2, types, values, NULL, false);
 	invalidate_access("unmasked");
 	SPI_finish();
@@ -2269,12 +2176,12 @@ datamesh_set_pseudonym_scope(PG_FUNCTION_ARGS)
 		check_scope_name(scope);
 	dm_spi_connect();
 	values[0] = CStringGetTextDatum(key);
-	exec_catalog("DELETE FROM datamesh.pseudonym_scope WHERE domain = $1",
+	dm_exec_catalog("DELETE FROM datamesh.pseudonym_scope WHERE domain = $1",
 				 1, types, values, NULL, false);
 	if (scope != NULL)
 	{
 		values[1] = CStringGetTextDatum(scope);
-		exec_catalog("INSERT INTO datamesh.pseudonym_scope (domain, scope) VALUES ($1, $2)",
+		dm_exec_catalog("INSERT INTO datamesh.pseudonym_scope (domain, scope) VALUES ($1, $2)",
 					 2, types, values, NULL, false);
 	}
 	invalidate_access("pseudonym_scope");
@@ -2310,7 +2217,7 @@ datamesh_rotate_key(PG_FUNCTION_ARGS)
 		check_scope_name(scope);
 	dm_spi_connect();
 	values[0] = CStringGetTextDatum(scope);
-	exec_catalog("SELECT 1 FROM (" SCOPES_IN_USE_SQL ") u WHERE u.scope = $1",
+	dm_exec_catalog("SELECT 1 FROM (" SCOPES_IN_USE_SQL ") u WHERE u.scope = $1",
 				 1, types, values, NULL, false);
 	named = SPI_processed > 0;
 	own = false;
@@ -2318,7 +2225,7 @@ datamesh_rotate_key(PG_FUNCTION_ARGS)
 	{
 		/* a bare domain key: that domain's own scope, if it uses it */
 		values[0] = CStringGetTextDatum(psprintf("domain:%s", scope));
-		exec_catalog("SELECT 1 FROM (" SCOPES_IN_USE_SQL ") u WHERE u.scope = $1",
+		dm_exec_catalog("SELECT 1 FROM (" SCOPES_IN_USE_SQL ") u WHERE u.scope = $1",
 					 1, types, values, NULL, false);
 		own = SPI_processed > 0;
 	}
@@ -2329,7 +2236,7 @@ datamesh_rotate_key(PG_FUNCTION_ARGS)
 				 errdetail("No domain uses a scope of that name."),
 				 errhint("A scope is a name given with datamesh.set_pseudonym_scope(), or \"domain:KEY\" (or just KEY) for the own scope of domain KEY.")));
 	values[1] = PointerGetDatum(random_key());
-	exec_catalog("INSERT INTO datamesh.pseudonym_key (scope, key) VALUES ($1, $2)"
+	dm_exec_catalog("INSERT INTO datamesh.pseudonym_key (scope, key) VALUES ($1, $2)"
 				 " ON CONFLICT (scope) DO UPDATE SET key = excluded.key,"
 				 " created_at = pg_catalog.now()",
 				 2, types, values, NULL, false);
