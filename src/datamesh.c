@@ -23,11 +23,11 @@
 #include "utils/builtins.h"
 #include "utils/guc.h"
 
+#include "access.h"
 #include "catalog.h"
 #include "datamesh.h"
 #include "exec.h"
 #include "label.h"
-#include "pii.h"
 
 PG_MODULE_MAGIC;
 
@@ -64,7 +64,7 @@ _PG_init(void)
 
 	dm_label_register();
 	dm_catalog_init();
-	dm_pii_init();
+	dm_access_init();
 	dm_exec_init();
 }
 

@@ -35,11 +35,11 @@
 
 #include "catalog.h"
 #include "datamesh.h"
-#include "exec.h"
 #include "depend.h"
 #include "domain.h"
 #include "enforce.h"
-#include "product.h"
+#include "exec.h"
+#include "pseudonym.h"
 
 PG_FUNCTION_INFO_V1(datamesh_create_domain);
 PG_FUNCTION_INFO_V1(datamesh_drop_domain);

@@ -68,9 +68,9 @@
 
 #include "catalog.h"
 #include "datamesh.h"
-#include "exec.h"
 #include "depend.h"
 #include "enforce.h"
+#include "exec.h"
 #include "product.h"
 
 PG_FUNCTION_INFO_V1(datamesh_ddl_command_start);

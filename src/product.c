@@ -7,7 +7,7 @@
  * relation of the caller's domain: a security_barrier view, owned by the
  * domain's owner role and granted to the consumer role, that passes
  * unclassified columns through and wraps every classified column in its
- * mask function (src/pii.c).  The product is recorded in datamesh.product
+ * mask function (src/mask.c, src/pseudonym.c).  The product is recorded in datamesh.product
  * by name, so that a dump restores it; the view text holds no secret.
  *
  * Classification lives in security labels and follows the data through
@@ -71,6 +71,7 @@
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
+#include "access.h"
 #include "catalog.h"
 #include "datamesh.h"
 #include "depend.h"
@@ -78,8 +79,8 @@
 #include "enforce.h"
 #include "exec.h"
 #include "label.h"
-#include "pii.h"
 #include "product.h"
+#include "pseudonym.h"
 
 PG_FUNCTION_INFO_V1(datamesh_publish_product);
 PG_FUNCTION_INFO_V1(datamesh_unpublish_product);
@@ -87,8 +88,6 @@ PG_FUNCTION_INFO_V1(datamesh_set_pii);
 PG_FUNCTION_INFO_V1(datamesh_unset_pii);
 PG_FUNCTION_INFO_V1(datamesh_grant_unmasked);
 PG_FUNCTION_INFO_V1(datamesh_revoke_unmasked);
-PG_FUNCTION_INFO_V1(datamesh_set_pseudonym_scope);
-PG_FUNCTION_INFO_V1(datamesh_rotate_key);
 PG_FUNCTION_INFO_V1(datamesh_check_product);
 
 /* how deep classification follows views into views */
@@ -153,16 +152,6 @@ static void classify_expr(List *queries, Node *expr, int depth,
  * Small helpers
  * ------------------------------------------------------------------------
  */
-
-/* invalidates the mask functions' caches in every backend */
-static void
-invalidate_access(const char *table)
-{
-	Oid			relid = dm_catalog_relid(table);
-
-	if (OidIsValid(relid))
-		CacheInvalidateRelcacheByRelid(relid);
-}
 
 /*
  * The domain and layer of a relation; errors if it is in none.
@@ -1462,68 +1451,6 @@ generate_view(const ProductDef *def, const DmDomain *domain, List **hash_columns
 	return viewid;
 }
 
-/* the scope of a domain, as SQL over parameter $1 (the domain key) */
-#define SCOPE_OF_DOMAIN_SQL \
-	"COALESCE((SELECT s.scope FROM datamesh.pseudonym_scope s WHERE s.domain = $1)," \
-	" 'domain:' OPERATOR(pg_catalog.||) $1)"
-
-/* the scopes in use, as SQL: a named one, or the domain's own */
-#define SCOPES_IN_USE_SQL \
-	"SELECT COALESCE(s.scope, 'domain:' OPERATOR(pg_catalog.||) d.key) AS scope" \
-	" FROM datamesh.domain d LEFT JOIN datamesh.pseudonym_scope s ON s.domain = d.key"
-
-/* a new random key, as bytea */
-static bytea *
-random_key(void)
-{
-	unsigned char key[DM_KEY_BYTES];
-	bytea	   *kb;
-
-	if (!pg_strong_random(key, sizeof(key)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INTERNAL_ERROR),
-				 errmsg("could not generate a random pseudonym key")));
-	kb = palloc(VARHDRSZ + DM_KEY_BYTES);
-	SET_VARSIZE(kb, VARHDRSZ + DM_KEY_BYTES);
-	memcpy(VARDATA(kb), key, DM_KEY_BYTES);
-	return kb;
-}
-
-/*
- * Keeps exactly one key for every pseudonym scope in use: a domain's own
- * scope ("domain:KEY") or a named one.  Makes the missing keys and deletes
- * those that no domain uses any more, so that a new domain, or a domain
- * made again under an old name, never inherits a key.  (SPI connected)
- */
-void
-dm_pseudonym_sync_keys(void)
-{
-	List	   *missing = NIL;
-	ListCell   *lc;
-	uint64		i;
-
-	dm_exec_catalog("DELETE FROM datamesh.pseudonym_key k WHERE k.scope NOT IN ("
-				 SCOPES_IN_USE_SQL ")", 0, NULL, NULL, NULL, false);
-	dm_exec_catalog("SELECT DISTINCT u.scope FROM (" SCOPES_IN_USE_SQL ") u"
-				 " WHERE NOT EXISTS (SELECT FROM datamesh.pseudonym_key k"
-				 " WHERE k.scope = u.scope)", 0, NULL, NULL, NULL, false);
-	for (i = 0; i < SPI_processed; i++)
-		missing = lappend(missing, SPI_getvalue(SPI_tuptable->vals[i],
-												SPI_tuptable->tupdesc, 1));
-	foreach(lc, missing)
-	{
-		Oid			types[2] = {TEXTOID, BYTEAOID};
-		Datum		values[2];
-
-		values[0] = CStringGetTextDatum(lfirst(lc));
-		values[1] = PointerGetDatum(random_key());
-		dm_exec_catalog("INSERT INTO datamesh.pseudonym_key (scope, key) VALUES ($1, $2)"
-					 " ON CONFLICT (scope) DO NOTHING",
-					 2, types, values, NULL, false);
-	}
-	invalidate_access("pseudonym_key");
-}
-
 /*
  * The hash columns of a product view that no reader could read: planning
  * refuses a pseudonym whose value does not come from relations of the
@@ -1625,7 +1552,7 @@ publish(ProductDef *def, const DmDomain *domain)
 				 " version = p.version + CASE WHEN $7 THEN 1 ELSE 0 END,"
 				 " updated_at = CASE WHEN $7 THEN pg_catalog.now() ELSE p.updated_at END",
 				 7, types, values, nulls, false);
-	invalidate_access("product");
+	dm_access_invalidate("product");
 
 	/* a pseudonym no reader could read fails the statement, not the readers */
 	CommandCounterIncrement();
@@ -1797,7 +1724,7 @@ datamesh_unpublish_product(PG_FUNCTION_ARGS)
 	values[0] = CStringGetTextDatum(qview);
 	dm_exec_catalog("DELETE FROM datamesh.unmasked WHERE product = $1", 1, types, values, NULL, false);
 	dm_exec_catalog("DELETE FROM datamesh.product WHERE product = $1", 1, types, values, NULL, false);
-	invalidate_access("product");
+	dm_access_invalidate("product");
 	SPI_finish();
 	PG_RETURN_VOID();
 }
@@ -2112,7 +2039,7 @@ change_unmasked(FunctionCallInfo fcinfo, bool grant)
 	else
 		dm_exec_catalog("DELETE FROM datamesh.unmasked WHERE product = $1 AND grantee = $2",
 					 2, types, values, NULL, false);
-	invalidate_access("unmasked");
+	dm_access_invalidate("unmasked");
 	SPI_finish();
 }
 
@@ -2133,115 +2060,6 @@ Datum
 datamesh_revoke_unmasked(PG_FUNCTION_ARGS)
 {
 	change_unmasked(fcinfo, false);
-	PG_RETURN_VOID();
-}
-
-/* a scope name: like a domain key part */
-static void
-check_scope_name(const char *scope)
-{
-	if (!dm_is_lower_identifier(scope) || strlen(scope) >= NAMEDATALEN)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid pseudonym scope \"%s\"", scope),
-				 errdetail("A scope name starts with a lower-case letter and contains only lower-case letters, digits and underscores.")));
-}
-
-/*
- * datamesh.set_pseudonym_scope(domain text, scope text): admin only.
- * NULL gives the domain its own scope again.  Named scopes and the
- * domains' own scopes never share a name space: a named scope "sales" is
- * not the own scope of domain "sales".  Keys follow (dm_pseudonym_sync_keys).
- */
-Datum
-datamesh_set_pseudonym_scope(PG_FUNCTION_ARGS)
-{
-	char	   *key;
-	char	   *scope;
-	DmDomain	domain;
-	Oid			types[2] = {TEXTOID, TEXTOID};
-	Datum		values[2];
-
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("domain must not be null")));
-	key = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	scope = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
-	if (!dm_catalog_find(key, &domain))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("domain \"%s\" does not exist", key)));
-	if (scope != NULL)
-		check_scope_name(scope);
-	dm_spi_connect();
-	values[0] = CStringGetTextDatum(key);
-	dm_exec_catalog("DELETE FROM datamesh.pseudonym_scope WHERE domain = $1",
-				 1, types, values, NULL, false);
-	if (scope != NULL)
-	{
-		values[1] = CStringGetTextDatum(scope);
-		dm_exec_catalog("INSERT INTO datamesh.pseudonym_scope (domain, scope) VALUES ($1, $2)",
-					 2, types, values, NULL, false);
-	}
-	invalidate_access("pseudonym_scope");
-	CommandCounterIncrement();
-	dm_pseudonym_sync_keys();
-	SPI_finish();
-	PG_RETURN_VOID();
-}
-
-/*
- * datamesh.rotate_key(scope text): admin only.  Every pseudonym of the
- * scope changes at once.  scope is a named scope, or "domain:KEY" for a
- * domain's own scope; a bare domain key names the domain's own scope
- * when no named scope has that name.
- */
-Datum
-datamesh_rotate_key(PG_FUNCTION_ARGS)
-{
-	char	   *scope;
-	Oid			types[2] = {TEXTOID, BYTEAOID};
-	Datum		values[2];
-	bool		named;
-	bool		own;
-
-	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("scope must not be null")));
-	scope = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	if (strncmp(scope, "domain:", 7) == 0)
-		check_scope_name(scope + 7);
-	else
-		check_scope_name(scope);
-	dm_spi_connect();
-	values[0] = CStringGetTextDatum(scope);
-	dm_exec_catalog("SELECT 1 FROM (" SCOPES_IN_USE_SQL ") u WHERE u.scope = $1",
-				 1, types, values, NULL, false);
-	named = SPI_processed > 0;
-	own = false;
-	if (!named && strncmp(scope, "domain:", 7) != 0)
-	{
-		/* a bare domain key: that domain's own scope, if it uses it */
-		values[0] = CStringGetTextDatum(psprintf("domain:%s", scope));
-		dm_exec_catalog("SELECT 1 FROM (" SCOPES_IN_USE_SQL ") u WHERE u.scope = $1",
-					 1, types, values, NULL, false);
-		own = SPI_processed > 0;
-	}
-	if (!named && !own)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("pseudonym scope \"%s\" does not exist", scope),
-				 errdetail("No domain uses a scope of that name."),
-				 errhint("A scope is a name given with datamesh.set_pseudonym_scope(), or \"domain:KEY\" (or just KEY) for the own scope of domain KEY.")));
-	values[1] = PointerGetDatum(random_key());
-	dm_exec_catalog("INSERT INTO datamesh.pseudonym_key (scope, key) VALUES ($1, $2)"
-				 " ON CONFLICT (scope) DO UPDATE SET key = excluded.key,"
-				 " created_at = pg_catalog.now()",
-				 2, types, values, NULL, false);
-	invalidate_access("pseudonym_key");
-	SPI_finish();
 	PG_RETURN_VOID();
 }
 

@@ -14,6 +14,5 @@
 #include "nodes/pg_list.h"
 
 extern void dm_product_regenerate_for(List *relids, bool redefined);
-extern void dm_pseudonym_sync_keys(void);
 
 #endif							/* DATAMESH_PRODUCT_H */
