@@ -43,6 +43,9 @@
 
 #include "catalog.h"
 
+/* schema of the extension's own objects */
+#define DM_SCHEMA "datamesh"
+
 /* what the cache knows of one schema */
 typedef struct SchemaEntry
 {
@@ -429,4 +432,22 @@ dm_setting(const char *name)
 	if (strcmp(name, "raw_metadata") == 0)
 		return pstrdup("add");
 	return NULL;
+}
+
+/*
+ * "GRANT ... TO <this>": the consumer role setting as SQL, palloc'd.
+ */
+char *
+dm_grantee_sql(const char *role)
+{
+	if (role == NULL || pg_strcasecmp(role, "public") == 0)
+		return pstrdup("PUBLIC");
+	return pstrdup(quote_identifier(role));
+}
+
+/* the consumer role as SQL, for GRANT ... TO */
+char *
+dm_consumer_role_sql(void)
+{
+	return dm_grantee_sql(dm_setting("consumer_role"));
 }

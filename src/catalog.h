@@ -14,7 +14,7 @@
 #include "access/htup.h"
 #include "utils/relcache.h"
 
-#include "datamesh.h"
+#include "layer.h"
 
 /* one domain, as the event triggers need it */
 typedef struct DmDomain
@@ -37,6 +37,8 @@ extern bool dm_catalog_domain_of_owner(Oid roleid, DmDomain *domain);
 extern bool dm_catalog_may_reach_private(Oid roleid);
 extern Oid	dm_catalog_relid(const char *relname);
 extern char *dm_setting(const char *name);
+extern char *dm_grantee_sql(const char *role);
+extern char *dm_consumer_role_sql(void);
 extern char *dm_catalog_text_attr(HeapTuple tuple, Relation rel,
 								  const char *attname);
 

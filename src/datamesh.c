@@ -31,15 +31,6 @@
 
 PG_MODULE_MAGIC;
 
-const char *const dm_layer_names[DM_LAYER_COUNT] = {
-	"raw",
-	"raw_external",
-	"intermediates",
-	"information_objects",
-	"data_products",
-	"queries"
-};
-
 /* GUC variables */
 bool		datamesh_enforce = true;
 
@@ -69,15 +60,6 @@ _PG_init(void)
 }
 
 /*
- * Is the layer closed to other domains?  Everything but data_products.
- */
-bool
-dm_layer_is_private(DmLayer layer)
-{
-	return layer != DM_LAYER_DATA_PRODUCTS;
-}
-
-/*
  * Should the event triggers judge the current command?  Not when switched
  * off, not for DDL datamesh runs itself, and not inside CREATE/ALTER
  * EXTENSION datamesh.
@@ -103,13 +85,4 @@ dm_is_lower_identifier(const char *s)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
 			return false;
 	return true;
-}
-
-/*
- * The name of a layer's schema: "{key}_{layer}", palloc'd.
- */
-char *
-dm_schema_name(const char *key, DmLayer layer)
-{
-	return psprintf("%s_%s", key, dm_layer_names[layer]);
 }

@@ -29,6 +29,7 @@
 #include "access/table.h"
 #include "catalog/dependency.h"
 #include "catalog/index.h"
+#include "catalog/objectaddress.h"
 #include "catalog/indexing.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_depend.h"
@@ -414,6 +415,17 @@ dm_depend_ancestors(Oid relid)
 	}
 	table_close(inhRel, AccessShareLock);
 	return found;
+}
+
+/*
+ * "view sales_raw.v": type and qualified identity, for messages.
+ */
+char *
+dm_describe_object(const ObjectAddress *object)
+{
+	return psprintf("%s %s",
+					getObjectTypeDescription(object, false),
+					getObjectIdentity(object, false));
 }
 
 /*

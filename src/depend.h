@@ -21,6 +21,7 @@ typedef void (*DmDependCallback) (const ObjectAddress *dependent,
 								  void *arg);
 
 extern Oid	dm_object_schema(const ObjectAddress *object);
+extern char *dm_describe_object(const ObjectAddress *object);
 extern void dm_depend_references(const ObjectAddress *object,
 								 DmDependCallback callback, void *arg);
 extern void dm_depend_dependents(const ObjectAddress *object,

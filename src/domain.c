@@ -37,7 +37,6 @@
 #include "datamesh.h"
 #include "depend.h"
 #include "domain.h"
-#include "enforce.h"
 #include "exec.h"
 #include "pseudonym.h"
 
@@ -104,23 +103,6 @@ check_key_part(const char *what, const char *value, bool required)
 				 strcmp(what, "stage") == 0 ? errhint("For example 'dev' or 'prod'.") :
 				 strcmp(what, "organization") == 0 ? errhint("For example 'acme'.") :
 				 errhint("For example 'sales' or 'web_shop'.")));
-}
-
-/*
- * "GRANT ... TO <this>": the consumer role setting as SQL, palloc'd.
- */
-static char *
-grantee_sql(const char *role)
-{
-	if (role == NULL || pg_strcasecmp(role, "public") == 0)
-		return pstrdup("PUBLIC");
-	return pstrdup(quote_identifier(role));
-}
-
-char *
-dm_consumer_role_sql(void)
-{
-	return grantee_sql(dm_setting("consumer_role"));
 }
 
 /*
@@ -501,7 +483,7 @@ datamesh_configure(PG_FUNCTION_ARGS)
 		char	   *new;
 		uint64		i;
 
-		new = grantee_sql(value);
+		new = dm_grantee_sql(value);
 
 		rc = SPI_execute("SELECT key FROM datamesh.domain ORDER BY key", true, 0);
 		if (rc != SPI_OK_SELECT)

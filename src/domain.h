@@ -11,6 +11,6 @@
 #ifndef DATAMESH_DOMAIN_H
 #define DATAMESH_DOMAIN_H
 
-extern char *dm_consumer_role_sql(void);
+/* create_domain, drop_domain and configure are called from SQL only */
 
 #endif							/* DATAMESH_DOMAIN_H */

@@ -98,17 +98,6 @@ static List *partitions_named(Node *parsetree);
 static bool attaches_partition(Node *parsetree);
 
 /*
- * "view sales_raw.v": type and qualified identity, for messages.
- */
-char *
-dm_describe_object(const ObjectAddress *object)
-{
-	return psprintf("%s %s",
-					getObjectTypeDescription(object, false),
-					getObjectIdentity(object, false));
-}
-
-/*
  * Runs one of the event trigger support functions (which return a
  * materialized set) and calls fn for each row.  Calling through fmgr
  * instead of SPI keeps the DDL path short; pg_ddl_command values are

@@ -11,8 +11,6 @@
 #ifndef DATAMESH_ENFORCE_H
 #define DATAMESH_ENFORCE_H
 
-#include "catalog/objectaddress.h"
-
-extern char *dm_describe_object(const ObjectAddress *object);
+/* the event trigger functions are called by PostgreSQL only (SQL-callable) */
 
 #endif							/* DATAMESH_ENFORCE_H */

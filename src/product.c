@@ -75,8 +75,6 @@
 #include "catalog.h"
 #include "datamesh.h"
 #include "depend.h"
-#include "domain.h"
-#include "enforce.h"
 #include "exec.h"
 #include "label.h"
 #include "product.h"
