@@ -34,6 +34,7 @@
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/ruleutils.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -450,4 +451,26 @@ char *
 dm_consumer_role_sql(void)
 {
 	return dm_grantee_sql(dm_setting("consumer_role"));
+}
+
+/*
+ * schema.name quoted as datamesh's catalog keys are: only where needed,
+ * whatever quote_all_identifiers the session set.
+ */
+char *
+dm_qualify(const char *schema, const char *name)
+{
+	bool		save = quote_all_identifiers;
+	char	   *result;
+
+	quote_all_identifiers = false;
+	result = quote_qualified_identifier(schema, name);
+	quote_all_identifiers = save;
+	return result;
+}
+
+char *
+dm_qualified_name(Oid relid)
+{
+	return dm_qualify(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid));
 }

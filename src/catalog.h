@@ -39,6 +39,8 @@ extern Oid	dm_catalog_relid(const char *relname);
 extern char *dm_setting(const char *name);
 extern char *dm_grantee_sql(const char *role);
 extern char *dm_consumer_role_sql(void);
+extern char *dm_qualify(const char *schema, const char *name);
+extern char *dm_qualified_name(Oid relid);
 extern char *dm_catalog_text_attr(HeapTuple tuple, Relation rel,
 								  const char *attname);
 

@@ -1,0 +1,817 @@
+/*-------------------------------------------------------------------------
+ *
+ * classify.c
+ *		What a product column shows: classification through views.
+ *
+ * Classification lives in security labels and follows the data through
+ * views: a view column that passes a classified column through (also
+ * through sub-queries, joins, CTEs and every arm of a set operation) gets
+ * the same strategy; a computed column that reads a classified column
+ * anywhere is redacted, unless the view column carries a label of its own.
+ * Tables of one inheritance tree or partitioning share their labels; a
+ * product of another domain is a leaf (it masks for its readers itself).
+ *
+ * The keys that order, group, de-duplicate, limit or window-sort a
+ * source's rows are classified too, and a classified one is refused:
+ * rows would come out in the order of the clear values.
+ *
+ * Every walk keeps a visited set or a memo (view graphs are diamonds) and
+ * calls CHECK_FOR_INTERRUPTS.
+ *
+ * IDENTIFICATION
+ *		src/classify.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/relation.h"
+#include "catalog/partition.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
+#include "commands/seclabel.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
+#include "parser/parsetree.h"
+#include "rewrite/prs2lock.h"
+#include "storage/lmgr.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+
+#include "catalog.h"
+#include "classify.h"
+#include "depend.h"
+#include "label.h"
+
+/* how deep classification follows views into views */
+#define MAX_VIEW_DEPTH 32
+
+
+/* a column classified during the current computation */
+typedef struct MemoEntry
+{
+	Oid			relid;
+	AttrNumber	attnum;
+	Classified	c;
+} MemoEntry;
+
+/*
+ * Columns classified so far by the current computation of a product (see
+ * compute_product), NIL outside one.  Labels cannot change during one.
+ */
+static List *classify_memo = NIL;
+static bool memo_active = false;
+
+/*
+ * The defining queries of views being walked, with their relations: a
+ * key of such a query (ORDER BY 2, a window's ORDER BY) names one of the
+ * view's own columns, whose own label counts like those of what it reads.
+ */
+typedef struct ViewQuery
+{
+	Query	   *query;
+	Oid			relid;
+} ViewQuery;
+
+static List *view_queries = NIL;
+
+/* state of reads_walker */
+typedef struct ReadsContext
+{
+	List	   *queries;		/* innermost first */
+	int			depth;
+	Classified	acc;
+} ReadsContext;
+
+static void classify_column(Oid relid, AttrNumber attnum, int depth,
+							Classified *out);
+static void classify_column_uncached(Oid relid, AttrNumber attnum, int depth,
+									 Classified *out);
+static bool reads_walker(Node *node, ReadsContext *ctx);
+static void classify_key(List *queries, Query *q, TargetEntry *key,
+						 Classified *out);
+static void classify_expr(List *queries, Node *expr, int depth,
+						  Classified *out);
+
+/* ------------------------------------------------------------------------
+ * Classification
+ * ------------------------------------------------------------------------
+ */
+
+/* is nspid the data_products schema of a domain? */
+bool
+dm_is_product_schema(Oid nspid)
+{
+	DmDomain	domain;
+	DmLayer		layer;
+
+	return dm_catalog_schema_domain(nspid, &domain, &layer) &&
+		layer == DM_LAYER_DATA_PRODUCTS;
+}
+
+/* the datamesh label of a column, parsed; false if none */
+static bool
+column_label(Oid relid, AttrNumber attnum, DmPiiStrategy *out)
+{
+	ObjectAddress addr;
+	char	   *label;
+
+	ObjectAddressSubSet(addr, RelationRelationId, relid, attnum);
+	label = GetSecurityLabel(&addr, DM_LABEL_PROVIDER);
+	return label != NULL && dm_pii_parse_label(label, out);
+}
+
+/* the defining query of a view or materialized view, or NULL */
+Query *
+dm_relation_query(Relation rel)
+{
+	RuleLock   *rules = rel->rd_rules;
+	int			i;
+
+	if (rules == NULL)
+		return NULL;
+	for (i = 0; i < rules->numLocks; i++)
+	{
+		RewriteRule *rule = rules->rules[i];
+
+		if (rule->event == CMD_SELECT && list_length(rule->actions) == 1)
+			return copyObject(linitial_node(Query, rule->actions));
+	}
+	return NULL;
+}
+
+/*
+ * The defining query of a view or materialized view, registered in
+ * view_queries until the caller takes it off again
+ * (list_delete_first); NULL if it has none.
+ */
+static Query *
+enter_view(Oid relid)
+{
+	Relation	rel = relation_open(relid, AccessShareLock);
+	Query	   *q = dm_relation_query(rel);
+	ViewQuery  *vq;
+
+	relation_close(rel, AccessShareLock);
+	if (q == NULL)
+		return NULL;
+	vq = palloc(sizeof(ViewQuery));
+	vq->query = q;
+	vq->relid = relid;
+	view_queries = lcons(vq, view_queries);
+	return q;
+}
+
+/* combines what two sources of one value say */
+static void
+merge(Classified *acc, const Classified *c, bool computed)
+{
+	if (!c->classified)
+		return;
+	if (computed || (acc->classified &&
+					 (acc->strategy.kind != c->strategy.kind ||
+					  acc->strategy.prefix != c->strategy.prefix ||
+					  acc->strategy.suffix != c->strategy.suffix ||
+					  strcmp(acc->strategy.bucket, c->strategy.bucket) != 0)))
+	{
+		if (!acc->classified)
+		{
+			acc->relid = c->relid;
+			acc->attnum = c->attnum;
+		}
+		acc->classified = true;
+		memset(&acc->strategy, 0, sizeof(acc->strategy));
+		acc->strategy.kind = DM_PII_REDACT;
+		return;
+	}
+	*acc = *c;
+}
+
+/* output column attno of a query, whatever shape it has */
+static void
+classify_output(List *queries, Query *q, AttrNumber attno, int depth,
+				Classified *out)
+{
+	TargetEntry *tle;
+	List	   *inner = lcons(q, list_copy(queries));
+
+	memset(out, 0, sizeof(*out));
+	if (depth > MAX_VIEW_DEPTH)
+	{
+		/* too deep to follow: hide rather than show */
+		out->classified = true;
+		out->strategy.kind = DM_PII_REDACT;
+		return;
+	}
+	if (q->setOperations != NULL)
+	{
+		/* every arm of a UNION/INTERSECT/EXCEPT feeds the column */
+		ListCell   *lc;
+		int			rti = 0;
+
+		foreach(lc, q->rtable)
+		{
+			RangeTblEntry *rte = lfirst(lc);
+			Classified	c;
+
+			rti++;
+			if (rte->rtekind != RTE_SUBQUERY || rte->subquery == NULL)
+				continue;
+			classify_output(inner, rte->subquery, attno, depth + 1, &c);
+			merge(out, &c, false);
+		}
+		return;
+	}
+	tle = get_tle_by_resno(q->targetList, attno);
+	if (tle == NULL)
+	{
+		/*
+		 * A column no target entry computes: those that SEARCH and CYCLE
+		 * add to a recursive CTE hold the values of their keys.  Hide it.
+		 */
+		out->classified = true;
+		out->strategy.kind = DM_PII_REDACT;
+		return;
+	}
+	classify_expr(inner, (Node *) tle->expr, depth, out);
+}
+
+/* what a Var at the head of queries (innermost first) reads */
+static void
+classify_var(List *queries, Var *var, int depth, Classified *out)
+{
+	Query	   *q;
+	RangeTblEntry *rte;
+
+	memset(out, 0, sizeof(*out));
+	if (var->varlevelsup >= list_length(queries))
+		return;
+	q = list_nth(queries, var->varlevelsup);
+	if (var->varno < 1 || var->varno > list_length(q->rtable))
+		return;
+	rte = rt_fetch(var->varno, q->rtable);
+	switch (rte->rtekind)
+	{
+		case RTE_RELATION:
+			if (var->varattno > 0)
+				classify_column(rte->relid, var->varattno, depth + 1, out);
+			else if (var->varattno == 0)
+			{
+				/* a whole-row reference reads every column */
+				Relation	rel = relation_open(rte->relid, AccessShareLock);
+				int			i;
+
+				for (i = 1; i <= RelationGetNumberOfAttributes(rel); i++)
+				{
+					Classified	c;
+
+					classify_column(rte->relid, i, depth + 1, &c);
+					merge(out, &c, true);
+				}
+				relation_close(rel, AccessShareLock);
+			}
+			break;
+		case RTE_SUBQUERY:
+			if (var->varattno > 0)
+				classify_output(list_copy_tail(queries, var->varlevelsup),
+								rte->subquery, var->varattno, depth + 1, out);
+			else
+			{
+				int			i;
+
+				for (i = 1; i <= list_length(rte->subquery->targetList); i++)
+				{
+					Classified	c;
+
+					classify_output(list_copy_tail(queries, var->varlevelsup),
+									rte->subquery, i, depth + 1, &c);
+					merge(out, &c, true);
+				}
+			}
+			break;
+		case RTE_JOIN:
+			if (var->varattno > 0 && var->varattno <= list_length(rte->joinaliasvars))
+				classify_expr(list_copy_tail(queries, var->varlevelsup),
+							  list_nth(rte->joinaliasvars, var->varattno - 1),
+							  depth + 1, out);
+			else
+			{
+				ListCell   *lc;
+
+				foreach(lc, rte->joinaliasvars)
+				{
+					Classified	c;
+
+					classify_expr(list_copy_tail(queries, var->varlevelsup),
+								  lfirst(lc), depth + 1, &c);
+					merge(out, &c, true);
+				}
+			}
+			break;
+		case RTE_CTE:
+			{
+				Query	   *cq = NULL;
+				ListCell   *lc;
+				int			up = var->varlevelsup + rte->ctelevelsup;
+
+				if (up >= list_length(queries))
+					break;
+				foreach(lc, ((Query *) list_nth(queries, up))->cteList)
+				{
+					CommonTableExpr *cte = lfirst(lc);
+
+					if (strcmp(cte->ctename, rte->ctename) == 0 &&
+						IsA(cte->ctequery, Query))
+						cq = (Query *) cte->ctequery;
+				}
+				if (cq == NULL)
+					break;
+				if (var->varattno > 0)
+					classify_output(list_copy_tail(queries, up), cq,
+									var->varattno, depth + 1, out);
+				else
+				{
+					int			i;
+
+					for (i = 1; i <= list_length(cq->targetList); i++)
+					{
+						Classified	c;
+
+						classify_output(list_copy_tail(queries, up), cq, i,
+										depth + 1, &c);
+						merge(out, &c, true);
+					}
+				}
+				break;
+			}
+		case RTE_FUNCTION:
+		case RTE_VALUES:
+		case RTE_TABLEFUNC:
+			{
+				/*
+				 * A function, VALUES list or table function computes its
+				 * columns, possibly from columns it reads LATERALly
+				 * (unnest(ARRAY[t.email])): redacted if it reads any.
+				 */
+				ReadsContext ctx;
+				Node	   *exprs = rte->rtekind == RTE_FUNCTION ? (Node *) rte->functions :
+				rte->rtekind == RTE_VALUES ? (Node *) rte->values_lists :
+				(Node *) rte->tablefunc;
+
+				memset(&ctx, 0, sizeof(ctx));
+				ctx.queries = list_copy_tail(queries, var->varlevelsup);
+				ctx.depth = depth + 1;
+				reads_walker(exprs, &ctx);
+				merge(out, &ctx.acc, true);
+				break;
+			}
+		default:
+			/* CTE scans of other kinds, named tuplestores: no relation */
+			break;
+	}
+}
+
+/* finds every column an expression (with its sub-queries) reads */
+static bool
+reads_walker(Node *node, ReadsContext *ctx)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Var))
+	{
+		Classified	c;
+
+		classify_var(ctx->queries, (Var *) node, ctx->depth, &c);
+		merge(&ctx->acc, &c, true);
+		return false;
+	}
+	if (IsA(node, WindowFunc) && ctx->queries != NIL)
+	{
+		/*
+		 * A window function's value depends on the order and partitioning
+		 * of its window: rank() OVER (ORDER BY salary) shows the order of
+		 * the salaries.  Its keys are read like its arguments.
+		 */
+		Query	   *q = linitial(ctx->queries);
+		ListCell   *lc;
+
+		foreach(lc, q->windowClause)
+		{
+			WindowClause *wc = lfirst(lc);
+			ListCell   *lc2;
+
+			if (wc->winref != ((WindowFunc *) node)->winref)
+				continue;
+			foreach(lc2, list_concat_copy(wc->partitionClause, wc->orderClause))
+			{
+				TargetEntry *key = get_sortgroupclause_tle(lfirst(lc2), q->targetList);
+				Classified	c;
+
+				classify_key(ctx->queries, q, key, &c);
+				merge(&ctx->acc, &c, true);
+			}
+			reads_walker(wc->startOffset, ctx);
+			reads_walker(wc->endOffset, ctx);
+		}
+		return expression_tree_walker(node, reads_walker, (void *) ctx);
+	}
+	if (IsA(node, Query))
+	{
+		bool		r;
+
+		ctx->queries = lcons(node, ctx->queries);
+		r = query_tree_walker((Query *) node, reads_walker, (void *) ctx, 0);
+		ctx->queries = list_delete_first(ctx->queries);
+		return r;
+	}
+	return expression_tree_walker(node, reads_walker, (void *) ctx);
+}
+
+/*
+ * Classification of an expression of the innermost query: a bare column
+ * (through binary-compatible relabeling) passes its classification on;
+ * anything computed is redacted if it reads any classified column.
+ */
+static void
+classify_expr(List *queries, Node *expr, int depth, Classified *out)
+{
+	ReadsContext ctx;
+
+	memset(out, 0, sizeof(*out));
+	while (expr != NULL && (IsA(expr, RelabelType) || IsA(expr, CollateExpr)))
+		expr = IsA(expr, RelabelType) ? (Node *) ((RelabelType *) expr)->arg :
+			(Node *) ((CollateExpr *) expr)->arg;
+	if (expr != NULL && IsA(expr, Var))
+	{
+		classify_var(queries, (Var *) expr, depth, out);
+		return;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.queries = queries;
+	ctx.depth = depth;
+	reads_walker(expr, &ctx);
+	*out = ctx.acc;
+}
+
+/*
+ * Classification of a column of a relation: its own label, else what it
+ * passes through or computes from, for views and materialized views.
+ */
+static void
+classify_column(Oid relid, AttrNumber attnum, int depth, Classified *out)
+{
+	ListCell   *lc;
+	MemoEntry  *memo;
+
+	CHECK_FOR_INTERRUPTS();
+	if (!memo_active)
+	{
+		classify_column_uncached(relid, attnum, depth, out);
+		return;
+	}
+	/* view graphs are diamonds: classify each column once per computation */
+	foreach(lc, classify_memo)
+	{
+		memo = lfirst(lc);
+		if (memo->relid == relid && memo->attnum == attnum)
+		{
+			*out = memo->c;
+			return;
+		}
+	}
+	classify_column_uncached(relid, attnum, depth, out);
+	memo = palloc(sizeof(MemoEntry));
+	memo->relid = relid;
+	memo->attnum = attnum;
+	memo->c = *out;
+	classify_memo = lappend(classify_memo, memo);
+}
+
+/* classify_column without the memo */
+static void
+classify_column_uncached(Oid relid, AttrNumber attnum, int depth, Classified *out)
+{
+	Query	   *q;
+	char		relkind;
+
+	memset(out, 0, sizeof(*out));
+
+	/*
+	 * SECURITY LABEL takes this lock too: a label set concurrently waits for
+	 * this transaction, and then regenerates the product it produces, or
+	 * this one waits for the label and reads it.
+	 */
+	LockRelationOid(relid, ShareUpdateExclusiveLock);
+	if (column_label(relid, attnum, &out->strategy))
+	{
+		out->classified = true;
+		out->relid = relid;
+		out->attnum = attnum;
+		/* a view column's own label is what it shows; a table's joins its family's */
+		relkind = get_rel_relkind(relid);
+		if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE &&
+			relkind != RELKIND_FOREIGN_TABLE)
+			return;
+	}
+	/* a product masks for its readers itself: only its own labels count */
+	if (dm_is_product_schema(get_rel_namespace(relid)))
+		return;
+	/*
+	 * Tables of one inheritance tree or partitioning share their data: a
+	 * parent's scan returns its children's rows, a child holds what its
+	 * parent's label describes.  The labels of the same-named column of
+	 * every ancestor and descendant count, as if passed through.
+	 */
+	relkind = get_rel_relkind(relid);
+	if (relkind == RELKIND_RELATION || relkind == RELKIND_PARTITIONED_TABLE ||
+		relkind == RELKIND_FOREIGN_TABLE)
+	{
+		char	   *attname = get_attname(relid, attnum, false);
+		List	   *family = list_concat(dm_depend_ancestors(relid),
+										 find_all_inheritors(relid, NoLock, NULL));
+		ListCell   *lc;
+
+		foreach(lc, family)
+		{
+			Oid			member = lfirst_oid(lc);
+			AttrNumber	member_attnum;
+			Classified	c;
+
+			if (member == relid)
+				continue;
+			member_attnum = get_attnum(member, attname);
+			if (member_attnum == InvalidAttrNumber)
+				continue;
+			LockRelationOid(member, ShareUpdateExclusiveLock);
+			memset(&c, 0, sizeof(c));
+			if (column_label(member, member_attnum, &c.strategy))
+			{
+				c.classified = true;
+				c.relid = member;
+				c.attnum = member_attnum;
+				merge(out, &c, false);
+			}
+		}
+		return;
+	}
+	relkind = get_rel_relkind(relid);
+	if (relkind != RELKIND_VIEW && relkind != RELKIND_MATVIEW)
+		return;
+	q = enter_view(relid);
+	if (q != NULL)
+	{
+		PG_TRY();
+		{
+			classify_output(NIL, q, attnum, depth + 1, out);
+		}
+		PG_FINALLY();
+		{
+			view_queries = list_delete_first(view_queries);
+		}
+		PG_END_TRY();
+	}
+}
+
+/*
+ * Classification of a key of query q, the head of queries: the key
+ * expression, and the label of the view column it is, if q defines a view
+ * and the key is one of its output columns.  A key of a set operation is
+ * fed by every arm.
+ */
+static void
+classify_key(List *queries, Query *q, TargetEntry *key, Classified *out)
+{
+	ListCell   *lc;
+	Classified	own;
+
+	if (q->setOperations != NULL && !key->resjunk)
+		classify_output(list_copy_tail(queries, 1), q, key->resno, 0, out);
+	else
+		classify_expr(queries, (Node *) key->expr, 0, out);
+	if (key->resjunk)
+		return;
+	foreach(lc, view_queries)
+	{
+		ViewQuery  *vq = lfirst(lc);
+
+		if (vq->query != q)
+			continue;
+		memset(&own, 0, sizeof(own));
+		if (column_label(vq->relid, key->resno, &own.strategy))
+		{
+			own.classified = true;
+			own.relid = vq->relid;
+			own.attnum = key->resno;
+			merge(out, &own, true);
+		}
+		break;
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * Row keys: what decides which rows a source returns, and in which order
+ * ------------------------------------------------------------------------
+ */
+
+/* state of keys_walker */
+typedef struct KeysContext
+{
+	List	   *queries;		/* innermost first */
+	List	   *visited;		/* views whose queries were checked */
+	int			depth;
+	int			sublinks;		/* sub-links entered */
+	Oid			source;			/* the product's source, for messages */
+} KeysContext;
+
+static bool keys_walker(Node *node, KeysContext *ctx);
+static void check_relation_keys(KeysContext *ctx, Oid relid);
+
+/*
+ * Refuses a key of q -- what orders, groups, de-duplicates or limits its
+ * rows -- that reads a classified column: rows come out of a view in its
+ * ORDER BY order, one per group, or the first n, so such a key shows the
+ * order, equality or rank of clear values even where no column shows them.
+ */
+static void
+check_key(KeysContext *ctx, Query *q, TargetEntry *key, Node *expr,
+		  const char *what)
+{
+	Classified	c;
+
+	if (key != NULL)
+		classify_key(ctx->queries, q, key, &c);
+	else if (expr != NULL)
+		classify_expr(ctx->queries, expr, 0, &c);
+	else
+		return;
+	if (!c.classified)
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("cannot publish a data product over %s: its %s reads classified column %s",
+					dm_qualified_name(ctx->source), what,
+					OidIsValid(c.relid) ?
+					psprintf("\"%s\" of %s", get_attname(c.relid, c.attnum, false),
+							 dm_qualified_name(c.relid)) : "(too deep to follow)"),
+			 errdetail("The order, grouping or selection of a product's rows would show the order or equality of the clear values."),
+			 errhint("Sort, group or limit on a column that is not classified; consumers may sort the product themselves.")));
+}
+
+static void
+check_query_keys(KeysContext *ctx, Query *q)
+{
+	ListCell   *lc;
+
+	foreach(lc, q->sortClause)
+		check_key(ctx, q, get_sortgroupclause_tle(lfirst(lc), q->targetList), NULL,
+				  "ORDER BY");
+	foreach(lc, q->groupClause)
+		check_key(ctx, q, get_sortgroupclause_tle(lfirst(lc), q->targetList), NULL,
+				  "GROUP BY");
+	foreach(lc, q->distinctClause)
+		check_key(ctx, q, get_sortgroupclause_tle(lfirst(lc), q->targetList), NULL,
+				  q->hasDistinctOn ? "DISTINCT ON" : "DISTINCT");
+	check_key(ctx, q, NULL, q->limitCount, "LIMIT");
+	check_key(ctx, q, NULL, q->limitOffset, "OFFSET");
+
+	/*
+	 * A window sorts the rows by its PARTITION BY and ORDER BY, and they
+	 * come out in that order.  Inside a sub-link the order stays there
+	 * (its value is redacted instead, see reads_walker).
+	 */
+	if (ctx->sublinks == 0)
+	{
+		foreach(lc, q->windowClause)
+		{
+			WindowClause *wc = lfirst(lc);
+			ListCell   *lc2;
+
+			foreach(lc2, list_concat_copy(wc->partitionClause, wc->orderClause))
+				check_key(ctx, q, get_sortgroupclause_tle(lfirst(lc2), q->targetList),
+						  NULL, "window PARTITION BY or ORDER BY");
+		}
+	}
+}
+
+/*
+ * Visits every query a source's rows come through: the source view, its
+ * sub-queries, CTEs and sub-links, and every view it reads, each once.
+ */
+static bool
+keys_walker(Node *node, KeysContext *ctx)
+{
+	if (node == NULL)
+		return false;
+	CHECK_FOR_INTERRUPTS();
+	if (IsA(node, Query))
+	{
+		bool		r;
+
+		ctx->queries = lcons(node, ctx->queries);
+		check_query_keys(ctx, (Query *) node);
+		r = query_tree_walker((Query *) node, keys_walker, (void *) ctx,
+							  QTW_EXAMINE_RTES_BEFORE);
+		ctx->queries = list_delete_first(ctx->queries);
+		return r;
+	}
+	if (IsA(node, RangeTblEntry))
+	{
+		RangeTblEntry *rte = (RangeTblEntry *) node;
+
+		if (rte->rtekind == RTE_RELATION)
+			check_relation_keys(ctx, rte->relid);
+		return false;
+	}
+	if (IsA(node, SubLink))
+	{
+		bool		r;
+
+		ctx->sublinks++;
+		r = expression_tree_walker(node, keys_walker, (void *) ctx);
+		ctx->sublinks--;
+		return r;
+	}
+	return expression_tree_walker(node, keys_walker, (void *) ctx);
+}
+
+/* the keys of a view or materialized view and of what it reads */
+static void
+check_relation_keys(KeysContext *ctx, Oid relid)
+{
+	char		relkind = get_rel_relkind(relid);
+	Query	   *q;
+	List	   *saved;
+
+	if ((relkind != RELKIND_VIEW && relkind != RELKIND_MATVIEW) ||
+		list_member_oid(ctx->visited, relid) ||
+		dm_is_product_schema(get_rel_namespace(relid)))
+		return;
+	ctx->visited = lappend_oid(ctx->visited, relid);
+	if (++ctx->depth > MAX_VIEW_DEPTH * 4)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("cannot publish a data product over %s: it reads views nested too deeply",
+						dm_qualified_name(ctx->source))));
+	q = enter_view(relid);
+	if (q != NULL)
+	{
+		saved = ctx->queries;
+		ctx->queries = NIL;
+		PG_TRY();
+		{
+			keys_walker((Node *) q, ctx);
+		}
+		PG_FINALLY();
+		{
+			view_queries = list_delete_first(view_queries);
+		}
+		PG_END_TRY();
+		ctx->queries = saved;
+	}
+	ctx->depth--;
+}
+
+
+/*
+ * The classification of column attnum of relid, as a product of it would
+ * mask it.  Between dm_classify_begin and dm_classify_end, each column is
+ * classified once (labels cannot change in between).
+ */
+void
+dm_classify_column(Oid relid, AttrNumber attnum, Classified *out)
+{
+	classify_column(relid, attnum, 0, out);
+}
+
+/* starts a computation: the memo is empty and in use */
+void
+dm_classify_begin(void)
+{
+	classify_memo = NIL;
+	memo_active = true;
+}
+
+/* ends it, also after an error */
+void
+dm_classify_end(void)
+{
+	memo_active = false;
+	classify_memo = NIL;
+	view_queries = NIL;
+}
+
+/*
+ * Refuses a source whose rows are ordered, grouped, de-duplicated,
+ * limited or window-sorted by a classified column, anywhere upstream.
+ */
+void
+dm_classify_check_keys(Oid source)
+{
+	KeysContext keys;
+
+	memset(&keys, 0, sizeof(keys));
+	keys.source = source;
+	check_relation_keys(&keys, source);
+}
