@@ -26,6 +26,7 @@
 #include "postgres.h"
 
 #include "access/relation.h"
+#include "access/sysattr.h"
 #include "catalog/partition.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_inherits.h"
@@ -77,6 +78,15 @@ typedef struct ViewQuery
 
 static List *view_queries = NIL;
 
+/* the CTE columns being classified, innermost first (see classify_var) */
+typedef struct CteColumn
+{
+	Query	   *query;
+	AttrNumber	attno;
+} CteColumn;
+
+static List *cte_columns = NIL;
+
 /* state of reads_walker */
 typedef struct ReadsContext
 {
@@ -89,6 +99,8 @@ static void classify_column(Oid relid, AttrNumber attnum, int depth,
 							Classified *out);
 static void classify_column_uncached(Oid relid, AttrNumber attnum, int depth,
 									 Classified *out);
+static void generated_column(Oid relid, AttrNumber attnum, int depth,
+							 Classified *out);
 static bool reads_walker(Node *node, ReadsContext *ctx);
 static void classify_key(List *queries, Query *q, TargetEntry *key,
 						 Classified *out);
@@ -329,8 +341,34 @@ classify_var(List *queries, Var *var, int depth, Classified *out)
 				if (cq == NULL)
 					break;
 				if (var->varattno > 0)
-					classify_output(list_copy_tail(queries, up), cq,
-									var->varattno, depth + 1, out);
+				{
+					/*
+					 * A recursive CTE reads itself: a column being classified
+					 * is what its other arms make of it, so the reference back
+					 * adds nothing (and is not followed again and again).
+					 */
+					CteColumn	self = {cq, var->varattno};
+					ListCell   *lc2;
+
+					foreach(lc2, cte_columns)
+					{
+						CteColumn  *cc = lfirst(lc2);
+
+						if (cc->query == cq && cc->attno == var->varattno)
+							return;
+					}
+					cte_columns = lcons(&self, cte_columns);
+					PG_TRY();
+					{
+						classify_output(list_copy_tail(queries, up), cq,
+										var->varattno, depth + 1, out);
+					}
+					PG_FINALLY();
+					{
+						cte_columns = list_delete_first(cte_columns);
+					}
+					PG_END_TRY();
+				}
 				else
 				{
 					int			i;
@@ -489,6 +527,43 @@ classify_column(Oid relid, AttrNumber attnum, int depth, Classified *out)
 	classify_memo = lappend(classify_memo, memo);
 }
 
+/*
+ * A generated column (GENERATED ALWAYS AS (expr) STORED) is computed from
+ * the columns its expression reads: redacted if one of them is classified.
+ */
+static void
+generated_column(Oid relid, AttrNumber attnum, int depth, Classified *out)
+{
+	Relation	rel = relation_open(relid, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+	Node	   *expr = NULL;
+	Bitmapset  *attnos = NULL;
+	int			k;
+
+	if (attnum <= desc->natts && TupleDescAttr(desc, attnum - 1)->attgenerated &&
+		desc->constr != NULL)
+	{
+		for (k = 0; k < desc->constr->num_defval; k++)
+			if (desc->constr->defval[k].adnum == attnum)
+				expr = stringToNode(desc->constr->defval[k].adbin);
+	}
+	relation_close(rel, AccessShareLock);
+	if (expr == NULL)
+		return;
+	pull_varattnos(expr, 1, &attnos);
+	k = -1;
+	while ((k = bms_next_member(attnos, k)) >= 0)
+	{
+		AttrNumber	read = k + FirstLowInvalidHeapAttributeNumber;
+		Classified	c;
+
+		if (read <= 0 || read == attnum)
+			continue;
+		classify_column(relid, read, depth + 1, &c);
+		merge(out, &c, true);
+	}
+}
+
 /* classify_column without the memo */
 static void
 classify_column_uncached(Oid relid, AttrNumber attnum, int depth, Classified *out)
@@ -554,6 +629,7 @@ classify_column_uncached(Oid relid, AttrNumber attnum, int depth, Classified *ou
 				merge(out, &c, false);
 			}
 		}
+		generated_column(relid, attnum, depth, out);
 		return;
 	}
 	relkind = get_rel_relkind(relid);
@@ -619,7 +695,8 @@ classify_key(List *queries, Query *q, TargetEntry *key, Classified *out)
 typedef struct KeysContext
 {
 	List	   *queries;		/* innermost first */
-	List	   *visited;		/* views whose queries were checked */
+	List	   *visited;		/* views checked in the rows' path */
+	List	   *visited_sublink;	/* views checked inside sub-links */
 	int			depth;
 	int			sublinks;		/* sub-links entered */
 	Oid			source;			/* the product's source, for messages */
@@ -726,12 +803,44 @@ keys_walker(Node *node, KeysContext *ctx)
 	}
 	if (IsA(node, SubLink))
 	{
+		SubLinkType type = ((SubLink *) node)->subLinkType;
 		bool		r;
+		bool		keeps_order;
 
-		ctx->sublinks++;
+		/*
+		 * A scalar, EXISTS, ANY or ALL sub-link yields one value: the order
+		 * of its rows stays inside.  An ARRAY sub-link's value keeps it.
+		 */
+		keeps_order = type != EXPR_SUBLINK && type != EXISTS_SUBLINK &&
+			type != ANY_SUBLINK && type != ALL_SUBLINK;
+		if (!keeps_order)
+			ctx->sublinks++;
 		r = expression_tree_walker(node, keys_walker, (void *) ctx);
-		ctx->sublinks--;
+		if (!keeps_order)
+			ctx->sublinks--;
 		return r;
+	}
+	if (IsA(node, Aggref) && ctx->queries != NIL)
+	{
+		/*
+		 * An aggregate's ORDER BY or DISTINCT sorts what it collects:
+		 * array_agg(id ORDER BY salary), unnested, gives rows in the order
+		 * of the salaries.
+		 */
+		Aggref	   *agg = (Aggref *) node;
+		ListCell   *lc;
+
+		if (agg->agglevelsup < list_length(ctx->queries))
+		{
+			List	   *saved = ctx->queries;
+
+			ctx->queries = list_copy_tail(ctx->queries, agg->agglevelsup);
+			foreach(lc, list_concat_copy(agg->aggorder, agg->aggdistinct))
+				check_key(ctx, NULL, NULL,
+						  (Node *) get_sortgroupclause_tle(lfirst(lc), agg->args)->expr,
+						  "aggregate ORDER BY or DISTINCT");
+			ctx->queries = saved;
+		}
 	}
 	return expression_tree_walker(node, keys_walker, (void *) ctx);
 }
@@ -745,10 +854,13 @@ check_relation_keys(KeysContext *ctx, Oid relid)
 	List	   *saved;
 
 	if ((relkind != RELKIND_VIEW && relkind != RELKIND_MATVIEW) ||
-		list_member_oid(ctx->visited, relid) ||
+		list_member_oid(ctx->sublinks > 0 ? ctx->visited_sublink : ctx->visited, relid) ||
 		dm_is_product_schema(get_rel_namespace(relid)))
 		return;
-	ctx->visited = lappend_oid(ctx->visited, relid);
+	if (ctx->sublinks > 0)
+		ctx->visited_sublink = lappend_oid(ctx->visited_sublink, relid);
+	else
+		ctx->visited = lappend_oid(ctx->visited, relid);
 	if (++ctx->depth > MAX_VIEW_DEPTH * 4)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -800,6 +912,7 @@ dm_classify_end(void)
 	memo_active = false;
 	classify_memo = NIL;
 	view_queries = NIL;
+	cte_columns = NIL;
 }
 
 /*

@@ -327,10 +327,11 @@ dm_depend_dependents(const ObjectAddress *object,
  * others, relid first: views and materialized views (their rewrite rules
  * read it), partitions and inheritance children (they take its labels).
  * Every edge counts, also within one schema; each relation is visited
- * once, so diamond-shaped view graphs cost what their size does.
+ * once, so diamond-shaped view graphs cost what their size does.  The walk
+ * does not go on past a relation for which stop (if given) says so.
  */
 List *
-dm_depend_downstream(Oid relid)
+dm_depend_downstream(Oid relid, bool (*stop) (Oid relid))
 {
 	Relation	depRel = table_open(DependRelationId, AccessShareLock);
 	List	   *found = list_make1_oid(relid);
@@ -344,6 +345,9 @@ dm_depend_downstream(Oid relid)
 		HeapTuple	tuple;
 
 		CHECK_FOR_INTERRUPTS();
+		/* a relation where the walk stops is found, not followed */
+		if (i > 0 && stop != NULL && stop(list_nth_oid(found, i)))
+			continue;
 		ObjectAddressSet(object, RelationRelationId, list_nth_oid(found, i));
 		scan = depend_scan(depRel, &object, true);
 		while (HeapTupleIsValid(tuple = systable_getnext(scan)))

@@ -27,7 +27,7 @@ extern void dm_depend_references(const ObjectAddress *object,
 extern void dm_depend_dependents(const ObjectAddress *object,
 								 DmDependCallback callback, void *arg);
 extern List *dm_schema_members(Oid nspid);
-extern List *dm_depend_downstream(Oid relid);
+extern List *dm_depend_downstream(Oid relid, bool (*stop) (Oid relid));
 extern List *dm_depend_ancestors(Oid relid);
 
 #endif							/* DATAMESH_DEPEND_H */

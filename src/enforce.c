@@ -431,14 +431,18 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 
 	if (regenerate != NIL)
 		dm_product_regenerate_for(regenerate,
-								  IsA(parsetree, ViewStmt) || IsA(parsetree, RuleStmt));
+								  IsA(parsetree, ViewStmt) || IsA(parsetree, RuleStmt) ||
+								  (IsA(parsetree, AlterTableStmt) && attaches_partition(parsetree)));
 
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(cxt);
 	PG_RETURN_VOID();
 }
 
-/* the partitions an ALTER TABLE attaches or detaches, by the names it gives */
+/*
+ * The relations an ALTER TABLE ties to or cuts from the altered one, by the
+ * names it gives: partitions attached or detached, inheritance parents.
+ */
 static List *
 partitions_named(Node *parsetree)
 {
@@ -452,19 +456,24 @@ partitions_named(Node *parsetree)
 		AlterTableCmd *atc = lfirst(lc);
 		Oid			partid;
 
-		if (!IsA(atc, AlterTableCmd) ||
-			(atc->subtype != AT_AttachPartition && atc->subtype != AT_DetachPartition &&
-			 atc->subtype != AT_DetachPartitionFinalize) ||
-			atc->def == NULL || !IsA(atc->def, PartitionCmd))
+		if (!IsA(atc, AlterTableCmd) || atc->def == NULL)
 			continue;
-		partid = RangeVarGetRelid(((PartitionCmd *) atc->def)->name, NoLock, true);
+		if ((atc->subtype == AT_AddInherit || atc->subtype == AT_DropInherit) &&
+			IsA(atc->def, RangeVar))
+			partid = RangeVarGetRelid((RangeVar *) atc->def, NoLock, true);	/* the parent */
+		else if ((atc->subtype == AT_AttachPartition || atc->subtype == AT_DetachPartition ||
+				  atc->subtype == AT_DetachPartitionFinalize) &&
+				 IsA(atc->def, PartitionCmd))
+			partid = RangeVarGetRelid(((PartitionCmd *) atc->def)->name, NoLock, true);
+		else
+			continue;
 		if (OidIsValid(partid))
 			result = lappend_oid(result, partid);
 	}
 	return result;
 }
 
-/* does an ALTER TABLE attach or detach a partition? */
+/* does an ALTER TABLE attach or detach a partition, or change inheritance? */
 static bool
 attaches_partition(Node *parsetree)
 {
@@ -476,7 +485,8 @@ attaches_partition(Node *parsetree)
 
 		if (IsA(atc, AlterTableCmd) &&
 			(atc->subtype == AT_AttachPartition || atc->subtype == AT_DetachPartition ||
-			 atc->subtype == AT_DetachPartitionFinalize))
+			 atc->subtype == AT_DetachPartitionFinalize ||
+			 atc->subtype == AT_AddInherit || atc->subtype == AT_DropInherit))
 			return true;
 	}
 	return false;

@@ -130,7 +130,6 @@ publish(ProductDef *def, const DmDomain *domain)
 	bool		changed;
 	Oid			viewid;
 	char	   *qview = dm_qualify(def->schema, def->name);
-	List	   *bad;
 	Oid			types[7] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, NAMEARRAYOID, TEXTOID, BOOLOID};
 	Datum		values[7];
 	char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
@@ -170,16 +169,6 @@ publish(ProductDef *def, const DmDomain *domain)
 				 7, types, values, nulls, false);
 	dm_access_invalidate("product");
 
-	/* a pseudonym no reader could read fails the statement, not the readers */
-	CommandCounterIncrement();
-	bad = dm_view_unreadable_hash_columns(qview, hash_columns);
-	if (bad != NIL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("data product %s cannot pseudonymize column \"%s\"",
-						qview, (char *) linitial(bad)),
-				 errdetail("The column is classified \"hash\", but its values do not come from the columns of relations of the product's pseudonym scope, so no reader could read it."),
-				 errhint("Classify the column with another strategy, such as \"redact\", where it leaves the scope's relations.")));
 	return viewid;
 }
 
@@ -345,6 +334,14 @@ datamesh_unpublish_product(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
+/* is relid a product's view: a view of a data_products schema? */
+static bool
+is_product_view(Oid relid)
+{
+	return get_rel_relkind(relid) == RELKIND_VIEW &&
+		dm_is_product_schema(get_rel_namespace(relid));
+}
+
 /*
  * Regenerates every product that reads one of relids, directly or through
  * any number of views in any schema: after a label, a view definition or
@@ -364,33 +361,35 @@ dm_product_regenerate_for(List *relids, bool redefined)
 	foreach(lc, list_copy(relids))
 		relids = list_concat_unique_oid(relids, dm_depend_ancestors(lfirst_oid(lc)));
 
-	/* the product views downstream, each once */
+	/*
+	 * The product views downstream, each once.  A product is a leaf of
+	 * classification (it masks for its readers itself): the walk stops
+	 * there.
+	 */
 	foreach(lc, relids)
 	{
-		foreach(lc2, dm_depend_downstream(lfirst_oid(lc)))
+		foreach(lc2, dm_depend_downstream(lfirst_oid(lc), is_product_view))
 		{
 			Oid			reader = lfirst_oid(lc2);
 
-			if (get_rel_relkind(reader) == RELKIND_VIEW &&
-				dm_is_product_schema(get_rel_namespace(reader)))
+			if (is_product_view(reader))
 				products = list_append_unique_oid(products, reader);
 			else if (get_rel_relkind(reader) == RELKIND_MATVIEW)
 				matviews = list_append_unique_oid(matviews, reader);
 		}
 	}
-	if (products == NIL)
-		return;
-
-	dm_spi_connect();
 
 	/*
-	 * A materialized view downstream of a replaced definition still holds
-	 * rows its old definition computed, which its new one would classify
-	 * otherwise: refresh it, nearest first, before products are made
-	 * from what it now says it holds.
+	 * A materialized view downstream of a changed definition (a view or
+	 * rule replaced, a partition attached or detached, an inheritance
+	 * changed) holds rows the old definition computed, which the new one
+	 * classifies otherwise.  Empty it (REFRESH ... WITH NO DATA runs no
+	 * query): reading it fails until its team refreshes it from the new
+	 * definition.
 	 */
-	if (redefined)
+	if (redefined && matviews != NIL)
 	{
+		dm_spi_connect();
 		foreach(lc, matviews)
 		{
 			Oid			mv = lfirst_oid(lc);
@@ -404,11 +403,16 @@ dm_product_regenerate_for(List *relids, bool redefined)
 			populated = ((Form_pg_class) GETSTRUCT(tuple))->relispopulated;
 			ReleaseSysCache(tuple);
 			if (populated)
-				dm_exec_as(owner, psprintf("REFRESH MATERIALIZED VIEW %s", dm_qualified_name(mv)));
+				dm_exec_as(owner, psprintf("REFRESH MATERIALIZED VIEW %s WITH NO DATA",
+										   dm_qualified_name(mv)));
 		}
+		SPI_finish();
 		CommandCounterIncrement();
 	}
+	if (products == NIL)
+		return;
 
+	dm_spi_connect();
 	foreach(lc, products)
 	{
 		ProductDef	def;

@@ -392,6 +392,27 @@ check_value_walker(Node *node, VarCheck *vc)
 }
 
 /*
+ * Would a product of domain compute the pseudonym of value, an expression
+ * over the range table rtable of a rewritten (not planned) query, as the
+ * planner support function below decides?  The same walk, run without
+ * planning: planning evaluates functions, which must never run with
+ * datamesh's privileges.
+ */
+bool
+dm_pseudonym_value_ok(List *rtable, Node *value, const char *domain)
+{
+	VarCheck	vc;
+
+	memset(&vc, 0, sizeof(vc));
+	vc.ok = true;
+	vc.domain = domain;
+	vc.rtables = list_make1(rtable);
+	dm_access_domain_scope(domain, vc.scope);
+	check_value_walker(value, &vc);
+	return vc.ok && vc.nvars > 0;
+}
+
+/*
  * SupportRequestSimplify on every planned call of mask_hash: refuses,
  * with an error, a call whose value is not computed from columns of
  * relations of the product's own pseudonym scope, in a SELECT.  In an

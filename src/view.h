@@ -28,7 +28,6 @@ typedef struct ProductDef
 
 extern Oid	dm_view_generate(const ProductDef *def, const DmDomain *domain,
 							 List **hash_columns, bool *changed);
-extern List *dm_view_unreadable_hash_columns(const char *qview, List *hash_columns);
 extern void dm_view_check_no_dependents(Oid viewid, const char *action);
 extern bool dm_product_def(Oid viewid, ProductDef *def, DmDomain *domain);
 extern List *dm_relation_columns(Oid relid, bool skip_metadata);
