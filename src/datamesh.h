@@ -3,8 +3,8 @@
  * datamesh.h
  *		Shared constants and helpers of the datamesh extension.
  *
- * The setting datamesh.enforce, the names of the metadata columns, and
- * small helpers; the layers are in layer.h.
+ * The setting datamesh.enforce and small helpers; the layers are in
+ * layer.h, the metadata columns in raw_metadata.h.
  *
  * IDENTIFICATION
  *		src/datamesh.h
@@ -15,11 +15,6 @@
 #define DATAMESH_H
 
 #include "layer.h"
-
-/* the metadata columns of raw tables */
-#define DM_COL_ADDED_AT "_added_at"
-#define DM_COL_TYPE "_type"
-#define DM_COL_SOURCE_SYSTEM "_source_system"
 
 /* GUC datamesh.enforce */
 extern bool datamesh_enforce;

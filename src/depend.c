@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * depend.c
- *		Walks over pg_depend for the layer rules and drop_domain.
+ *		Walks over pg_depend and pg_inherits: the layer rules, drop_domain,
+ *		and the products downstream of a change.
  *
  * pg_depend records what views, materialized views, foreign keys,
  * defaults, triggers, policies, indexes and SQL-standard function bodies
@@ -12,10 +13,12 @@
  * depends on it internally or automatically), and place a part in the
  * schema of the relation it belongs to.
  *
- * Only normal and automatic dependencies count as "reads"; internal,
- * extension and partition dependencies are structure, not reading.  A
- * PL/pgSQL body records nothing, so it is invisible here: the privileges
- * of the private schemas guard it instead.
+ * Normal and automatic dependencies count as "reads", and so does being a
+ * partition of a table (the partition's rows show up in the parent);
+ * internal and extension dependencies are structure.  The downstream walk
+ * follows every edge from a relation to the views, partitions and
+ * children that read it.  A PL/pgSQL body records nothing, so it is
+ * invisible here: the privileges of the private schemas guard it instead.
  *
  * IDENTIFICATION
  *		src/depend.c

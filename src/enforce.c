@@ -1,33 +1,36 @@
 /*-------------------------------------------------------------------------
  *
  * enforce.c
- *		The event triggers that enforce the data mesh layout.
+ *		The event triggers: they dispatch every DDL statement to the rules.
  *
- * Two event triggers, all created ENABLE ALWAYS by the install script:
+ * Three event triggers, all created ENABLE ALWAYS by the install script:
  *
  * ddl_command_start: rules that must be judged before the command runs,
  *		while the old names still exist (dropping, renaming or re-owning a
  *		domain's schema, DROP OWNED BY a domain's owner, moving a product
  *		out of its schema).  Being a function of this library, it also
  *		loads the library, and so registers the "datamesh" label provider,
- *		before any SECURITY LABEL runs.  A schema is dropped only by DROP
- *		SCHEMA or DROP OWNED (nothing cascades to a schema), so no sql_drop
- *		trigger is needed; having one would make PostgreSQL collect every
- *		dropped object of every DROP in the database.
- * ddl_command_end: every other rule, judged on the finished command from
- *		the collected commands (object addresses, ALTER TABLE subcommands,
- *		GRANT details) and the new pg_depend edges.  It also hands new
- *		objects in domain schemas to the domain's owner role and adds the
- *		metadata columns of raw tables.
+ *		before any SECURITY LABEL runs.
+ * ddl_command_end: every other rule (rules.c), judged on the finished
+ *		command from the collected commands (object addresses, ALTER TABLE
+ *		subcommands, GRANT details) and the new pg_depend edges; the
+ *		hand-over of new objects to the domain's owner role (ownership.c)
+ *		and the metadata columns of raw tables (raw_metadata.c).  Then the
+ *		relations whose classification may have changed go to product.c,
+ *		which regenerates the products downstream -- also with enforcement
+ *		off and whoever ran the statement.
+ * sql_drop: a product view is dropped only by unpublish_product, also
+ *		not through CASCADE.  Its tag filter keeps it to the statements that
+ *		can drop a view.
  *
  * A rule that fails raises an error, which rolls back the whole command.
- * Nothing here runs when datamesh.enforce is off, for DDL that datamesh
- * runs itself (see dm_exec_internal), or inside CREATE EXTENSION.
+ * No rule runs when datamesh.enforce is off, for DDL that datamesh runs
+ * itself (exec.c), or inside CREATE EXTENSION.
  *
  * Every trigger first asks the domain cache whether this database has any
- * domain at all; DDL outside the mesh then costs one pg_depend walk of the
- * changed object, which rule 2 needs (a view in schema public may not read
- * a domain's private table either).
+ * domain at all; DDL outside the mesh by a role that can reach no private
+ * schema then ends after one membership check, unless it can change a
+ * product (a label, a replaced view or rule, a partition attached).
  *
  * IDENTIFICATION
  *		src/enforce.c
@@ -71,7 +74,21 @@
 #include "depend.h"
 #include "enforce.h"
 #include "exec.h"
+#include "ownership.h"
 #include "product.h"
+#include "raw_metadata.h"
+#include "rules.h"
+
+/*
+ * Columns of the rows of pg_event_trigger_ddl_commands() and
+ * pg_event_trigger_dropped_objects(), by number (PostgreSQL 15).
+ */
+#define DDL_COMMANDS_COMMAND		9	/* command pg_ddl_command */
+#define DROPPED_CLASSID				1	/* classid oid */
+#define DROPPED_ORIGINAL			4	/* original bool */
+#define DROPPED_OBJECT_TYPE			7	/* object_type text */
+#define DROPPED_SCHEMA_NAME			8	/* schema_name text */
+#define DROPPED_OBJECT_IDENTITY		10	/* object_identity text */
 
 PG_FUNCTION_INFO_V1(datamesh_ddl_command_start);
 PG_FUNCTION_INFO_V1(datamesh_ddl_command_end);
@@ -82,18 +99,6 @@ static void for_each_event_row(Oid fn_oid,
 							   void *arg);
 static void check_command(CollectedCommand *cmd, const ObjectAddress *object,
 						  List **seen);
-static void check_grant(InternalGrant *istmt);
-static void check_default_privileges(AlterDefaultPrivilegesStmt *stmt);
-static void check_reading(const ObjectAddress *dependent, Oid dependent_schema,
-						  const ObjectAddress *referenced,
-						  Oid referenced_schema, void *arg);
-static void check_grantee(const DmDomain *domain, const char *objdesc,
-						  Oid grantee, const char *hint);
-static void ensure_owner(const ObjectAddress *object, const DmDomain *domain);
-static void check_raw_metadata(Oid relid, Oid nspid, Node *parsetree);
-static void check_relation_acl(Oid relid, const DmDomain *domain,
-							   bool moved);
-static void check_schema_managed(const char *nspname, const char *what);
 static List *partitions_named(Node *parsetree);
 static bool attaches_partition(Node *parsetree);
 
@@ -139,7 +144,7 @@ collect_command(TupleTableSlot *slot, void *arg)
 {
 	List	  **commands = (List **) arg;
 	bool		isnull;
-	Datum		value = slot_getattr(slot, 9, &isnull);
+	Datum		value = slot_getattr(slot, DDL_COMMANDS_COMMAND, &isnull);
 
 	if (!isnull)
 		*commands = lappend(*commands, DatumGetPointer(value));
@@ -171,7 +176,7 @@ datamesh_ddl_command_start(PG_FUNCTION_ARGS)
 
 				if (stmt->renameType == OBJECT_SCHEMA &&
 					dm_catalog_has_domains())
-					check_schema_managed(stmt->subname, "rename");
+					dm_rules_schema_managed(stmt->subname, "rename");
 				break;
 			}
 		case T_AlterOwnerStmt:
@@ -180,7 +185,7 @@ datamesh_ddl_command_start(PG_FUNCTION_ARGS)
 
 				if (stmt->objectType == OBJECT_SCHEMA &&
 					dm_catalog_has_domains())
-					check_schema_managed(strVal(stmt->object), "change owner of");
+					dm_rules_schema_managed(strVal(stmt->object), "change owner of");
 				break;
 			}
 		case T_DropStmt:
@@ -191,7 +196,7 @@ datamesh_ddl_command_start(PG_FUNCTION_ARGS)
 				if (stmt->removeType != OBJECT_SCHEMA || !dm_catalog_has_domains())
 					break;
 				foreach(lc, stmt->objects)
-					check_schema_managed(strVal(lfirst(lc)), "drop");
+					dm_rules_schema_managed(strVal(lfirst(lc)), "drop");
 				break;
 			}
 		case T_DropOwnedStmt:
@@ -249,31 +254,6 @@ datamesh_ddl_command_start(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
-/*
- * Raises the rule 6 error if nspname is a schema of a domain.
- */
-static void
-check_schema_managed(const char *nspname, const char *what)
-{
-	DmDomain	domain;
-	DmLayer		layer;
-
-	if (!dm_catalog_schema_name_domain(nspname, &domain, &layer))
-		return;
-	ereport(ERROR,
-			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-			 errmsg("cannot %s schema \"%s\" of domain \"%s\"",
-					what, nspname, domain.key),
-			 errdetail("Rule 6: the schemas of a domain are created, named, owned and dropped only by datamesh.create_domain() and datamesh.drop_domain()."),
-			 strcmp(what, "drop") == 0 ?
-			 errhint("Drop the objects in the schema, or the whole domain with datamesh.drop_domain('%s').",
-					 domain.key) :
-			 strcmp(what, "rename") == 0 ?
-			 errhint("A domain's schemas keep the names that datamesh.create_domain() gave them.") :
-			 errhint("To hand the domain to another team, grant role \"%s\" to that team's role.",
-					 GetUserNameFromId(domain.owner, true) ?
-					 GetUserNameFromId(domain.owner, true) : "?")));
-}
 
 /*
  * The main rule check, after every DDL command.
@@ -412,10 +392,10 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 					break;
 				}
 			case SCT_Grant:
-				check_grant(cmd->d.grant.istmt);
+				dm_rules_grant(cmd->d.grant.istmt);
 				break;
 			case SCT_AlterDefaultPrivileges:
-				check_default_privileges((AlterDefaultPrivilegesStmt *) cmd->parsetree);
+				dm_rules_default_privileges((AlterDefaultPrivilegesStmt *) cmd->parsetree);
 				break;
 			case SCT_AlterOpFamily:
 				check_command(cmd, &cmd->d.opfam.address, &seen);
@@ -618,7 +598,7 @@ check_command(CollectedCommand *cmd, const ObjectAddress *object, List **seen)
 
 		if (whole.classId == RelationRelationId &&
 			(layer == DM_LAYER_RAW || layer == DM_LAYER_RAW_EXTERNAL))
-			check_raw_metadata(whole.objectId, nspid, cmd->parsetree);
+			dm_raw_metadata_check(whole.objectId, nspid, cmd->parsetree);
 
 		if (is_owner_change(cmd->parsetree))
 		{
@@ -652,11 +632,11 @@ check_command(CollectedCommand *cmd, const ObjectAddress *object, List **seen)
 			}
 		}
 		else if (first && brings_object(cmd->parsetree))
-			ensure_owner(&whole, &domain);
+			dm_ownership_ensure(&whole, &domain);
 
 		if (whole.classId == RelationRelationId &&
 			dm_layer_is_private(layer) && brings_object(cmd->parsetree))
-			check_relation_acl(whole.objectId, &domain,
+			dm_rules_relation_acl(whole.objectId, &domain,
 							   IsA(cmd->parsetree, AlterObjectSchemaStmt));
 	}
 
@@ -667,463 +647,9 @@ check_command(CollectedCommand *cmd, const ObjectAddress *object, List **seen)
 	 */
 	if (!first || (!in_mesh && !dm_catalog_may_reach_private(GetUserId())))
 		return;
-	dm_depend_references(&whole, check_reading, NULL);
+	dm_depend_references(&whole, dm_rules_reading, NULL);
 	if (IsA(cmd->parsetree, AlterObjectSchemaStmt) && in_mesh)
-		dm_depend_dependents(&whole, check_reading, NULL);
-}
-
-/*
- * Rules 2 and 3 for one dependency edge.
- */
-static void
-check_reading(const ObjectAddress *dependent, Oid dependent_schema,
-			  const ObjectAddress *referenced, Oid referenced_schema,
-			  void *arg)
-{
-	DmDomain	ref_domain;
-	DmDomain	dep_domain;
-	DmLayer		ref_layer;
-	DmLayer		dep_layer;
-
-	if (!dm_catalog_schema_domain(referenced_schema, &ref_domain, &ref_layer))
-		return;
-
-	if (ref_layer == DM_LAYER_QUERIES)
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("cannot make %s depend on saved query %s",
-						dm_describe_object(dependent),
-						dm_describe_object(referenced)),
-				 errdetail("Rule 3: nothing may depend on objects in a queries schema (\"%s\"), not even within domain \"%s\".",
-						   get_namespace_name(referenced_schema), ref_domain.key),
-				 errhint("Move what others need into schema \"%s\" or \"%s\".",
-						 dm_schema_name(ref_domain.key, DM_LAYER_INTERMEDIATES),
-						 dm_schema_name(ref_domain.key, DM_LAYER_INFORMATION_OBJECTS))));
-
-	if (!dm_layer_is_private(ref_layer))
-		return;
-	if (dm_catalog_schema_domain(dependent_schema, &dep_domain, &dep_layer) &&
-		strcmp(dep_domain.key, ref_domain.key) == 0)
-		return;
-
-	ereport(ERROR,
-			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-			 errmsg("cannot make %s depend on private %s of domain \"%s\"",
-					dm_describe_object(dependent),
-					dm_describe_object(referenced), ref_domain.key),
-			 errdetail("Rule 2: only the objects of domain \"%s\" may depend on its private layer \"%s\"; other domains read its data products.",
-					   ref_domain.key, get_namespace_name(referenced_schema)),
-			 errhint("Read from a view in schema \"%s\" instead, or ask the owners of domain \"%s\" to publish one with datamesh.publish_product().",
-					 dm_schema_name(ref_domain.key, DM_LAYER_DATA_PRODUCTS),
-					 ref_domain.key)));
-}
-
-/*
- * Rule 4: a private object is granted only to members of the domain's
- * owner role.
- */
-static void
-check_grantee(const DmDomain *domain, const char *objdesc, Oid grantee,
-			  const char *hint)
-{
-	const char *rolename;
-
-	if (grantee != ACL_ID_PUBLIC && is_member_of_role(grantee, domain->owner))
-		return;
-	rolename = grantee == ACL_ID_PUBLIC ? "PUBLIC" :
-		GetUserNameFromId(grantee, false);
-	ereport(ERROR,
-			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-			 errmsg("cannot grant privileges on private %s to role \"%s\"",
-					objdesc, rolename),
-			 errdetail("Rule 4: the private objects of domain \"%s\" are granted only to members of its owner role \"%s\", and \"%s\" is not one.",
-					   domain->key, GetUserNameFromId(domain->owner, false),
-					   rolename),
-			 errhint("%s", hint)));
-}
-
-#define RULE4_HINT "Publish the data with datamesh.publish_product(); other teams read the data product."
-
-/* does a GRANT give anything but SELECT, on the table or a column? */
-static bool
-grants_more_than_select(InternalGrant *istmt)
-{
-	ListCell   *lc;
-
-	if (istmt->all_privs || (istmt->privileges & ~ACL_SELECT) != 0)
-		return true;
-	foreach(lc, istmt->col_privs)
-	{
-		AccessPriv *priv = lfirst(lc);
-
-		if (priv->priv_name == NULL || strcmp(priv->priv_name, "select") != 0)
-			return true;
-	}
-	return false;
-}
-
-static void
-check_grant(InternalGrant *istmt)
-{
-	ListCell   *lc;
-	Oid			classid;
-
-	if (!istmt->is_grant)
-		return;
-	switch (istmt->objtype)
-	{
-		case OBJECT_TABLE:
-		case OBJECT_SEQUENCE:
-			classid = RelationRelationId;
-			break;
-		case OBJECT_FUNCTION:
-		case OBJECT_PROCEDURE:
-		case OBJECT_ROUTINE:
-			classid = ProcedureRelationId;
-			break;
-		case OBJECT_TYPE:
-		case OBJECT_DOMAIN:
-			classid = TypeRelationId;
-			break;
-		case OBJECT_SCHEMA:
-			classid = NamespaceRelationId;
-			break;
-		default:
-			return;
-	}
-	foreach(lc, istmt->objects)
-	{
-		ObjectAddress object;
-		DmDomain	domain;
-		DmLayer		layer;
-		ListCell   *lc2;
-
-		ObjectAddressSet(object, classid, lfirst_oid(lc));
-		if (!dm_catalog_schema_domain(dm_object_schema(&object), &domain, &layer))
-			continue;
-		/* products are read-only: SELECT is all anyone may be granted */
-		if (classid == RelationRelationId && layer == DM_LAYER_DATA_PRODUCTS &&
-			grants_more_than_select(istmt))
-			ereport(ERROR,
-					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-					 errmsg("cannot grant privileges other than SELECT on data product %s",
-							dm_describe_object(&object)),
-					 errdetail("Data products are read-only: a product that could be written would let its readers run expressions of their choosing over its source."),
-					 errhint("Grant SELECT only.")));
-		/* a data_products schema gives consumers USAGE, and nothing more */
-		if (!dm_layer_is_private(layer) &&
-			!(classid == NamespaceRelationId && (istmt->privileges & ~ACL_USAGE) != 0))
-			continue;
-		foreach(lc2, istmt->grantees)
-			check_grantee(&domain, dm_describe_object(&object),
-						  lfirst_oid(lc2), RULE4_HINT);
-	}
-}
-
-/*
- * Rule 4 for ALTER DEFAULT PRIVILEGES IN SCHEMA private GRANT ...
- */
-static void
-check_default_privileges(AlterDefaultPrivilegesStmt *stmt)
-{
-	ListCell   *lc;
-
-	if (!stmt->action->is_grant)
-		return;
-	foreach(lc, stmt->options)
-	{
-		DefElem    *opt = lfirst_node(DefElem, lc);
-		ListCell   *lc2;
-
-		if (strcmp(opt->defname, "schemas") != 0)
-			continue;
-		foreach(lc2, (List *) opt->arg)
-		{
-			char	   *nspname = strVal(lfirst(lc2));
-			DmDomain	domain;
-			DmLayer		layer;
-			ListCell   *lc3;
-			char	   *desc;
-
-			if (!dm_catalog_schema_name_domain(nspname, &domain, &layer))
-				continue;
-			if (layer == DM_LAYER_DATA_PRODUCTS)
-			{
-				/* products are read-only, also through default privileges */
-				ListCell   *lc4;
-				bool		more = stmt->action->privileges == NIL;
-
-				foreach(lc4, stmt->action->privileges)
-				{
-					AccessPriv *priv = lfirst(lc4);
-
-					if (priv->priv_name == NULL || strcmp(priv->priv_name, "select") != 0)
-						more = true;
-				}
-				if (stmt->action->objtype == OBJECT_TABLE && more)
-					ereport(ERROR,
-							(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-							 errmsg("cannot grant privileges other than SELECT on tables in data product schema %s",
-									quote_identifier(nspname)),
-							 errdetail("Data products are read-only."),
-							 errhint("Grant SELECT only.")));
-				continue;
-			}
-			if (!dm_layer_is_private(layer))
-				continue;
-			desc = psprintf("objects in schema %s",
-							quote_identifier(nspname));
-			foreach(lc3, stmt->action->grantees)
-			{
-				RoleSpec   *spec = lfirst(lc3);
-				Oid			grantee = spec->roletype == ROLESPEC_PUBLIC ?
-					ACL_ID_PUBLIC : get_rolespec_oid(spec, false);
-
-				check_grantee(&domain, desc, grantee, RULE4_HINT);
-			}
-		}
-	}
-}
-
-/*
- * Rule 4 for a relation that arrives in a private schema already carrying
- * grants (from default privileges, or moved in with its grants).
- */
-static void
-check_relation_acl(Oid relid, const DmDomain *domain, bool moved)
-{
-	HeapTuple	tuple;
-	Datum		datum;
-	bool		isnull;
-	Acl		   *acl;
-	AclItem    *items;
-	int			i;
-	ObjectAddress object;
-
-	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	if (!HeapTupleIsValid(tuple))
-		return;
-	datum = SysCacheGetAttr(RELOID, tuple, Anum_pg_class_relacl, &isnull);
-	if (isnull)
-	{
-		ReleaseSysCache(tuple);
-		return;
-	}
-	acl = DatumGetAclPCopy(datum);
-	ReleaseSysCache(tuple);
-
-	ObjectAddressSet(object, RelationRelationId, relid);
-	items = ACL_DAT(acl);
-	for (i = 0; i < ACL_NUM(acl); i++)
-		check_grantee(domain, dm_describe_object(&object), items[i].ai_grantee,
-					  moved ?
-					  "Revoke those privileges before moving the relation into the domain." :
-					  "The grant comes from default privileges: revoke them (ALTER DEFAULT PRIVILEGES ... REVOKE) or limit them to schemas outside the domain.");
-}
-
-/*
- * Hands an object in a domain schema to the domain's owner role, in the
- * same statement, so that every member can change it.  Parts of other
- * objects (indexes, owned sequences, row and array types) follow their
- * owner and are left alone.  Called once per object and statement.
- */
-static void
-ensure_owner(const ObjectAddress *object, const DmDomain *domain)
-{
-	AttrNumber	attnum;
-
-	if (!OidIsValid(domain->owner))
-		return;
-
-	if (object->classId == RelationRelationId)
-	{
-		HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(object->objectId));
-		Form_pg_class form;
-		Oid			owner;
-		char		relkind;
-		Oid			tableId;
-		int32		colId;
-
-		if (!HeapTupleIsValid(tuple))
-			return;
-		form = (Form_pg_class) GETSTRUCT(tuple);
-		owner = form->relowner;
-		relkind = form->relkind;
-		ReleaseSysCache(tuple);
-		if (owner == domain->owner ||
-			relkind == RELKIND_INDEX || relkind == RELKIND_PARTITIONED_INDEX ||
-			relkind == RELKIND_TOASTVALUE)
-			return;
-		if (relkind == RELKIND_SEQUENCE &&
-			(sequenceIsOwned(object->objectId, DEPENDENCY_AUTO, &tableId, &colId) ||
-			 sequenceIsOwned(object->objectId, DEPENDENCY_INTERNAL, &tableId, &colId)))
-			return;
-		ATExecChangeOwner(object->objectId, domain->owner, false,
-						  AccessExclusiveLock);
-	}
-	else if (object->classId == TypeRelationId)
-	{
-		HeapTuple	tuple = SearchSysCache1(TYPEOID, ObjectIdGetDatum(object->objectId));
-		Form_pg_type form;
-		bool		skip;
-
-		if (!HeapTupleIsValid(tuple))
-			return;
-		form = (Form_pg_type) GETSTRUCT(tuple);
-		skip = form->typowner == domain->owner ||
-			IsTrueArrayType(form) ||
-			form->typtype == TYPTYPE_MULTIRANGE ||
-			(form->typtype == TYPTYPE_COMPOSITE &&
-			 get_rel_relkind(form->typrelid) != RELKIND_COMPOSITE_TYPE);
-		ReleaseSysCache(tuple);
-		if (skip)
-			return;
-		AlterTypeOwner_oid(object->objectId, domain->owner, true);
-	}
-	else if (object->classId != NamespaceRelationId &&
-			 is_objectclass_supported(object->classId) &&
-			 (attnum = get_object_attnum_owner(object->classId)) != InvalidAttrNumber)
-	{
-		Relation	catalog = table_open(object->classId, RowExclusiveLock);
-		HeapTuple	tuple = get_catalog_object_by_oid(catalog,
-													  get_object_attnum_oid(object->classId),
-													  object->objectId);
-		bool		isnull;
-
-		if (HeapTupleIsValid(tuple) &&
-			DatumGetObjectId(heap_getattr(tuple, attnum,
-										  RelationGetDescr(catalog),
-										  &isnull)) != domain->owner)
-			AlterObjectOwner_internal(catalog, object->objectId, domain->owner);
-		table_close(catalog, RowExclusiveLock);
-	}
-	/*
-	 * No CommandCounterIncrement: nothing later in this trigger depends on
-	 * the new owner being visible, the object is handed over once per
-	 * statement, and the statement ends with one.
-	 */
-}
-
-static bool
-is_metadata_name(const char *name)
-{
-	return name != NULL &&
-		(strcmp(name, DM_COL_ADDED_AT) == 0 || strcmp(name, DM_COL_TYPE) == 0 ||
-		 strcmp(name, DM_COL_SOURCE_SYSTEM) == 0);
-}
-
-/* Does the command drop or rename a metadata column? */
-static bool
-removes_metadata_column(Node *parsetree)
-{
-	ListCell   *lc;
-
-	if (IsA(parsetree, RenameStmt))
-	{
-		RenameStmt *stmt = (RenameStmt *) parsetree;
-
-		return stmt->renameType == OBJECT_COLUMN && is_metadata_name(stmt->subname);
-	}
-	if (!IsA(parsetree, AlterTableStmt))
-		return false;
-	foreach(lc, ((AlterTableStmt *) parsetree)->cmds)
-	{
-		AlterTableCmd *atc = lfirst_node(AlterTableCmd, lc);
-
-		if (atc->subtype == AT_DropColumn && is_metadata_name(atc->name))
-			return true;
-	}
-	return false;
-}
-
-/* the metadata columns and their types */
-static const struct
-{
-	const char *name;
-	Oid			type;
-}			raw_columns[] =
-{
-	{DM_COL_ADDED_AT, TIMESTAMPTZOID},
-	{DM_COL_TYPE, TEXTOID},
-	{DM_COL_SOURCE_SYSTEM, TEXTOID}
-};
-
-/*
- * A table in raw or raw_external carries the metadata columns: added by
- * datamesh when a command brings or changes a table there without them
- * (setting raw_metadata = 'add'; this also repairs a table moved in with
- * enforcement off), otherwise required.  Dropping or renaming one is
- * refused in either mode.  Partitions inherit them from their parent;
- * foreign tables mirror a remote table and are left alone.
- */
-static void
-check_raw_metadata(Oid relid, Oid nspid, Node *parsetree)
-{
-	bool		removing = removes_metadata_column(parsetree);
-	char		relkind = get_rel_relkind(relid);
-	const char *missing = NULL;
-	char	   *mode;
-	int			i;
-
-	if ((relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE) ||
-		get_rel_relispartition(relid))
-		return;
-
-	for (i = 0; i < lengthof(raw_columns); i++)
-	{
-		AttrNumber	attnum = get_attnum(relid, raw_columns[i].name);
-
-		if (attnum == InvalidAttrNumber)
-		{
-			if (missing == NULL)
-				missing = raw_columns[i].name;
-			continue;
-		}
-		if (get_atttype(relid, attnum) != raw_columns[i].type)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
-					 errmsg("column \"%s\" of table \"%s\" in raw schema \"%s\" must have type %s",
-							raw_columns[i].name, get_rel_name(relid),
-							get_namespace_name(nspid),
-							format_type_be(raw_columns[i].type)),
-					 errdetail("The metadata columns of a raw table are _added_at timestamptz NOT NULL DEFAULT now(), _type text and _source_system text."),
-					 errhint("Rename the column of your own, or give it the type the mesh expects.")));
-	}
-	if (missing == NULL)
-		return;
-
-	mode = dm_setting("raw_metadata");
-	if (!removing && mode != NULL && strcmp(mode, "add") == 0)
-	{
-		char	   *sql;
-
-		sql = psprintf("ALTER TABLE %s"
-					   " ADD COLUMN IF NOT EXISTS " DM_COL_ADDED_AT
-					   " pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),"
-					   " ADD COLUMN IF NOT EXISTS " DM_COL_TYPE " pg_catalog.text,"
-					   " ADD COLUMN IF NOT EXISTS " DM_COL_SOURCE_SYSTEM " pg_catalog.text",
-					   quote_qualified_identifier(get_namespace_name(nspid),
-												  get_rel_name(relid)));
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
-		dm_exec_internal(sql);
-		SPI_finish();
-		return;
-	}
-
-	if (!removing)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
-				 errmsg("table \"%s\" in raw schema \"%s\" has no column \"%s\"",
-						get_rel_name(relid), get_namespace_name(nspid), missing),
-				 errdetail("Setting raw_metadata is \"require\": every table in the raw and raw_external layers has the metadata columns _added_at timestamptz NOT NULL DEFAULT now(), _type text and _source_system text."),
-				 errhint("Add the metadata columns to the table definition.")));
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
-			 errmsg("table \"%s\" in raw schema \"%s\" must keep column \"%s\"",
-					get_rel_name(relid), get_namespace_name(nspid), missing),
-			 errdetail("Every table in the raw and raw_external layers keeps the metadata columns _added_at, _type and _source_system."),
-			 errhint("Keep the metadata columns, or move the table to another layer if it does not hold raw data.")));
+		dm_depend_dependents(&whole, dm_rules_reading, NULL);
 }
 
 /* row callback of sql_drop: a dropped view of a data_products schema */
@@ -1131,7 +657,7 @@ static void
 check_dropped_product(TupleTableSlot *slot, void *arg)
 {
 	bool		isnull;
-	Datum		classid = slot_getattr(slot, 1, &isnull);
+	Datum		classid = slot_getattr(slot, DROPPED_CLASSID, &isnull);
 	Datum		type;
 	Datum		schema;
 	Datum		identity;
@@ -1141,16 +667,16 @@ check_dropped_product(TupleTableSlot *slot, void *arg)
 
 	if (isnull || DatumGetObjectId(classid) != RelationRelationId)
 		return;
-	type = slot_getattr(slot, 7, &isnull);
+	type = slot_getattr(slot, DROPPED_OBJECT_TYPE, &isnull);
 	if (isnull || strcmp(TextDatumGetCString(type), "view") != 0)
 		return;
-	schema = slot_getattr(slot, 8, &isnull);
+	schema = slot_getattr(slot, DROPPED_SCHEMA_NAME, &isnull);
 	if (isnull ||
 		!dm_catalog_schema_name_domain(TextDatumGetCString(schema), &domain, &layer) ||
 		layer != DM_LAYER_DATA_PRODUCTS)
 		return;
-	identity = slot_getattr(slot, 10, &isnull);
-	original = slot_getattr(slot, 4, &isnull);
+	identity = slot_getattr(slot, DROPPED_OBJECT_IDENTITY, &isnull);
+	original = slot_getattr(slot, DROPPED_ORIGINAL, &isnull);
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 			 errmsg("cannot drop data product %s", TextDatumGetCString(identity)),

@@ -55,23 +55,11 @@
 #include "depend.h"
 #include "exec.h"
 #include "pseudonym.h"
+#include "raw_metadata.h"
 #include "view.h"
 
 PG_FUNCTION_INFO_V1(datamesh_check_product);
 
-/* ------------------------------------------------------------------------
- * View generation
- * ------------------------------------------------------------------------
- */
-
-
-static bool
-is_metadata_column(const char *name)
-{
-	return strcmp(name, DM_COL_ADDED_AT) == 0 ||
-		strcmp(name, DM_COL_TYPE) == 0 ||
-		strcmp(name, DM_COL_SOURCE_SYSTEM) == 0;
-}
 
 /*
  * The column names of a relation, in order; without the metadata columns
@@ -90,7 +78,7 @@ dm_relation_columns(Oid relid, bool skip_metadata)
 		Form_pg_attribute att = TupleDescAttr(desc, i);
 
 		if (!att->attisdropped &&
-			!(skip_metadata && is_metadata_column(NameStr(att->attname))))
+			!(skip_metadata && dm_is_metadata_column(NameStr(att->attname))))
 			names = lappend(names, pstrdup(NameStr(att->attname)));
 	}
 	relation_close(rel, AccessShareLock);
