@@ -21,13 +21,16 @@
 
 #include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/skey.h"
 #include "access/table.h"
+#include "catalog/pg_collation.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "nodes/primnodes.h"
 #include "parser/parse_relation.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/memutils.h"
@@ -89,23 +92,29 @@ invalidate_access(Datum arg, Oid relid)
 }
 
 /*
- * Calls fn for every tuple of datamesh.<relname>; low-level, no privilege
- * checks, works in parallel workers.
+ * Calls fn for every tuple of datamesh.<relname> whose primary key starts
+ * with key, found through the primary key's index; low-level, no
+ * privilege checks, works in parallel workers.
  */
 static void
-scan_table(const char *relname,
+scan_table(const char *relname, const char *key,
 		   void (*fn) (HeapTuple tuple, TupleDesc desc, Relation rel, void *arg),
 		   void *arg)
 {
 	Oid			relid = dm_catalog_relid(relname);
+	Oid			indexid = dm_catalog_relid(psprintf("%s_pkey", relname));
 	Relation	rel;
 	SysScanDesc scan;
 	HeapTuple	tuple;
+	ScanKeyData skey;
 
-	if (!OidIsValid(relid))
+	if (!OidIsValid(relid) || !OidIsValid(indexid))
 		return;
 	rel = table_open(relid, AccessShareLock);
-	scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	/* the first column of every datamesh primary key is text */
+	ScanKeyEntryInitialize(&skey, 0, 1, BTEqualStrategyNumber, InvalidOid,
+						   DEFAULT_COLLATION_OID, F_TEXTEQ, CStringGetTextDatum(key));
+	scan = systable_beginscan(rel, indexid, true, NULL, 1, &skey);
 	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
 		fn(tuple, RelationGetDescr(rel), rel, arg);
 	systable_endscan(scan);
@@ -206,7 +215,7 @@ dm_access_domain_scope(const char *domain, char *scope)
 	b.pa = &pa;
 	/* a domain's own scope; named scopes cannot contain a colon */
 	snprintf(b.scope, NAMEDATALEN, "domain:%s", domain);
-	scan_table("pseudonym_scope", find_scope, &b);
+	scan_table("pseudonym_scope", domain, find_scope, &b);
 	strlcpy(scope, b.scope, NAMEDATALEN);
 }
 
@@ -255,12 +264,12 @@ dm_access_product(const char *product)
 		strlcpy(tmp.product, product, sizeof(tmp.product));
 		memset(&b, 0, sizeof(b));
 		b.pa = &tmp;
-		scan_table("product", find_product, &b);
+		scan_table("product", product, find_product, &b);
 		if (tmp.domain[0])
 		{
-			scan_table("unmasked", find_grantees, &b);
+			scan_table("unmasked", product, find_grantees, &b);
 			dm_access_domain_scope(tmp.domain, b.scope);
-			scan_table("pseudonym_key", find_key, &b);
+			scan_table("pseudonym_key", b.scope, find_key, &b);
 		}
 		if (access_map == NULL)		/* invalidated while we read */
 			return tmp.domain[0] ? dm_access_product(product) : NULL;

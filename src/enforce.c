@@ -176,7 +176,7 @@ datamesh_ddl_command_start(PG_FUNCTION_ARGS)
 
 				if (stmt->renameType == OBJECT_SCHEMA &&
 					dm_catalog_has_domains())
-					dm_rules_schema_managed(stmt->subname, "rename");
+					dm_rules_schema_managed(stmt->subname, DM_SCHEMA_RENAME);
 				break;
 			}
 		case T_AlterOwnerStmt:
@@ -185,7 +185,7 @@ datamesh_ddl_command_start(PG_FUNCTION_ARGS)
 
 				if (stmt->objectType == OBJECT_SCHEMA &&
 					dm_catalog_has_domains())
-					dm_rules_schema_managed(strVal(stmt->object), "change owner of");
+					dm_rules_schema_managed(strVal(stmt->object), DM_SCHEMA_OWNER);
 				break;
 			}
 		case T_DropStmt:
@@ -196,7 +196,7 @@ datamesh_ddl_command_start(PG_FUNCTION_ARGS)
 				if (stmt->removeType != OBJECT_SCHEMA || !dm_catalog_has_domains())
 					break;
 				foreach(lc, stmt->objects)
-					dm_rules_schema_managed(strVal(lfirst(lc)), "drop");
+					dm_rules_schema_managed(strVal(lfirst(lc)), DM_SCHEMA_DROP);
 				break;
 			}
 		case T_DropOwnedStmt:

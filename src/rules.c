@@ -53,29 +53,45 @@ static void check_grantee(const DmDomain *domain, const char *objdesc,
 						  Oid grantee, const char *hint);
 
 /*
- * Raises the rule 6 error if nspname is a schema of a domain.
+ * Rule 6: raises its error if nspname is a schema of a domain, with the
+ * message and hint of the change tried.
  */
 void
-dm_rules_schema_managed(const char *nspname, const char *what)
+dm_rules_schema_managed(const char *nspname, DmSchemaChange change)
 {
 	DmDomain	domain;
 	DmLayer		layer;
+	const char *owner;
 
 	if (!dm_catalog_schema_name_domain(nspname, &domain, &layer))
 		return;
-	ereport(ERROR,
-			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-			 errmsg("cannot %s schema \"%s\" of domain \"%s\"",
-					what, nspname, domain.key),
-			 errdetail("Rule 6: the schemas of a domain are created, named, owned and dropped only by datamesh.create_domain() and datamesh.drop_domain()."),
-			 strcmp(what, "drop") == 0 ?
-			 errhint("Drop the objects in the schema, or the whole domain with datamesh.drop_domain('%s').",
-					 domain.key) :
-			 strcmp(what, "rename") == 0 ?
-			 errhint("A domain's schemas keep the names that datamesh.create_domain() gave them.") :
-			 errhint("To hand the domain to another team, grant role \"%s\" to that team's role.",
-					 GetUserNameFromId(domain.owner, true) ?
-					 GetUserNameFromId(domain.owner, true) : "?")));
+	owner = GetUserNameFromId(domain.owner, true);
+	switch (change)
+	{
+		case DM_SCHEMA_DROP:
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("cannot drop schema \"%s\" of domain \"%s\"", nspname, domain.key),
+					 errdetail("Rule 6: the schemas of a domain are created, named, owned and dropped only by datamesh.create_domain() and datamesh.drop_domain()."),
+					 errhint("Drop the objects in the schema, or the whole domain with datamesh.drop_domain('%s').",
+							 domain.key)));
+			break;
+		case DM_SCHEMA_RENAME:
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("cannot rename schema \"%s\" of domain \"%s\"", nspname, domain.key),
+					 errdetail("Rule 6: the schemas of a domain are created, named, owned and dropped only by datamesh.create_domain() and datamesh.drop_domain()."),
+					 errhint("A domain's schemas keep the names that datamesh.create_domain() gave them.")));
+			break;
+		case DM_SCHEMA_OWNER:
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("cannot change owner of schema \"%s\" of domain \"%s\"", nspname, domain.key),
+					 errdetail("Rule 6: the schemas of a domain are created, named, owned and dropped only by datamesh.create_domain() and datamesh.drop_domain()."),
+					 errhint("To hand the domain to another team, grant role \"%s\" to that team's role.",
+							 owner ? owner : "?")));
+			break;
+	}
 }
 
 /*

@@ -17,7 +17,15 @@
 
 #include "catalog.h"
 
-extern void dm_rules_schema_managed(const char *nspname, const char *what);
+/* the changes of a schema that rule 6 judges */
+typedef enum DmSchemaChange
+{
+	DM_SCHEMA_DROP,
+	DM_SCHEMA_RENAME,
+	DM_SCHEMA_OWNER
+} DmSchemaChange;
+
+extern void dm_rules_schema_managed(const char *nspname, DmSchemaChange change);
 extern void dm_rules_reading(const ObjectAddress *dependent, Oid dependent_schema,
 							 const ObjectAddress *referenced, Oid referenced_schema,
 							 void *arg);
