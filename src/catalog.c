@@ -27,19 +27,22 @@
 
 #include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/skey.h"
 #include "access/table.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_collation.h"
 #include "catalog/pg_namespace.h"
-#include "parser/parse_relation.h"
 #include "miscadmin.h"
+#include "parser/parse_relation.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
-#include "utils/ruleutils.h"
+#include "utils/fmgroids.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/ruleutils.h"
 #include "utils/syscache.h"
 
 #include "catalog.h"
@@ -402,15 +405,21 @@ char *
 dm_setting(const char *name)
 {
 	Oid			relid = dm_catalog_relid("setting");
+	Oid			indexid = dm_catalog_relid("setting_pkey");
 	char	   *value = NULL;
 	bool		found = false;
 
-	if (OidIsValid(relid))
+	if (OidIsValid(relid) && OidIsValid(indexid))
 	{
 		Relation	rel = table_open(relid, AccessShareLock);
-		SysScanDesc scan = systable_beginscan(rel, InvalidOid, false,
-											  NULL, 0, NULL);
+		ScanKeyData skey;
+		SysScanDesc scan;
 		HeapTuple	tuple;
+
+		/* by the primary key (name) */
+		ScanKeyEntryInitialize(&skey, 0, 1, BTEqualStrategyNumber, InvalidOid,
+							   DEFAULT_COLLATION_OID, F_TEXTEQ, CStringGetTextDatum(name));
+		scan = systable_beginscan(rel, indexid, true, NULL, 1, &skey);
 
 		while (HeapTupleIsValid(tuple = systable_getnext(scan)))
 		{
