@@ -76,7 +76,8 @@ text_arg(FunctionCallInfo fcinfo, int n)
  * DM_KEY_MAXLEN characters.  NULL passes unless required.
  */
 static void
-check_key_part(const char *what, const char *value, bool required)
+check_key_part(const char *what, const char *value, bool required,
+			   const char *example)
 {
 	if (value == NULL)
 	{
@@ -100,9 +101,7 @@ check_key_part(const char *what, const char *value, bool required)
 				 errmsg("invalid domain %s \"%s\"", what, value),
 				 errdetail("A domain %s starts with a lower-case letter and contains only lower-case letters, digits and underscores.",
 						   what),
-				 strcmp(what, "stage") == 0 ? errhint("For example 'dev' or 'prod'.") :
-				 strcmp(what, "organization") == 0 ? errhint("For example 'acme'.") :
-				 errhint("For example 'sales' or 'web_shop'.")));
+				 errhint("For example %s.", example)));
 }
 
 /*
@@ -198,9 +197,9 @@ datamesh_create_domain(PG_FUNCTION_ARGS)
 	int			rc;
 
 	/* validate everything first */
-	check_key_part("name", name, true);
-	check_key_part("stage", stage, false);
-	check_key_part("organization", organization, false);
+	check_key_part("name", name, true, "'sales' or 'web_shop'");
+	check_key_part("stage", stage, false, "'dev' or 'prod'");
+	check_key_part("organization", organization, false, "'acme'");
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -218,7 +217,7 @@ datamesh_create_domain(PG_FUNCTION_ARGS)
 	if (organization == NULL)
 	{
 		organization = dm_setting("default_organization");
-		check_key_part("organization", organization, false);
+		check_key_part("organization", organization, false, "'acme'");
 	}
 
 	initStringInfo(&key);
@@ -458,7 +457,7 @@ datamesh_configure(PG_FUNCTION_ARGS)
 					 errhint("Valid values are \"add\" and \"require\".")));
 	}
 	else if (strcmp(setting, "default_organization") == 0)
-		check_key_part("organization", value, false);
+		check_key_part("organization", value, false, "'acme'");
 	else if (strcmp(setting, "consumer_role") == 0)
 	{
 		if (value != NULL && pg_strcasecmp(value, "public") != 0 &&

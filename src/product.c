@@ -88,33 +88,72 @@ PG_FUNCTION_INFO_V1(datamesh_revoke_unmasked);
  * ------------------------------------------------------------------------
  */
 
+/* what a team member asks for, for complete messages per case */
+typedef enum TeamAction
+{
+	ACT_PUBLISH,
+	ACT_UNPUBLISH,
+	ACT_CLASSIFY,
+	ACT_GRANT_UNMASKED,
+	ACT_REVOKE_UNMASKED
+} TeamAction;
+
 /*
- * The domain and layer of a relation; errors if it is in none.
+ * The domain and layer of a relation to publish or classify; errors if it
+ * is in none.
  */
 static void
-relation_domain(Oid relid, DmDomain *domain, DmLayer *layer, const char *what)
+relation_domain(Oid relid, DmDomain *domain, DmLayer *layer, TeamAction action)
 {
-	if (!dm_catalog_schema_domain(get_rel_namespace(relid), domain, layer))
+	if (dm_catalog_schema_domain(get_rel_namespace(relid), domain, layer))
+		return;
+	if (action == ACT_PUBLISH)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("cannot %s \"%s\": it is not in a schema of a domain",
-						what, get_rel_name(relid)),
+				 errmsg("cannot publish \"%s\": it is not in a schema of a domain",
+						get_rel_name(relid)),
 				 errhint("Data products are published from the private layers of a domain created with datamesh.create_domain().")));
+	ereport(ERROR,
+			(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+			 errmsg("cannot classify a column of \"%s\": it is not in a schema of a domain",
+					get_rel_name(relid)),
+			 errhint("Classification is for the relations of a domain created with datamesh.create_domain(); label other columns with SECURITY LABEL FOR datamesh.")));
 }
 
 /*
  * The caller must be a member of the domain's owner role (or superuser).
  */
 static void
-check_member(const DmDomain *domain, const char *what)
+check_member(const DmDomain *domain, TeamAction action)
 {
-	if (!is_member_of_role(GetUserId(), domain->owner))
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied to %s in domain \"%s\"", what, domain->key),
-				 errdetail("Only members of role \"%s\", the owner of domain \"%s\", may do that.",
-						   GetUserNameFromId(domain->owner, false), domain->key),
-				 errhint("Ask the domain's team to do it, or to grant you its role.")));
+	const char *message = NULL;
+
+	if (is_member_of_role(GetUserId(), domain->owner))
+		return;
+	switch (action)
+	{
+		case ACT_PUBLISH:
+			message = psprintf("permission denied to publish data products in domain \"%s\"", domain->key);
+			break;
+		case ACT_UNPUBLISH:
+			message = psprintf("permission denied to unpublish data products in domain \"%s\"", domain->key);
+			break;
+		case ACT_CLASSIFY:
+			message = psprintf("permission denied to classify columns in domain \"%s\"", domain->key);
+			break;
+		case ACT_GRANT_UNMASKED:
+			message = psprintf("permission denied to grant unmasked access in domain \"%s\"", domain->key);
+			break;
+		case ACT_REVOKE_UNMASKED:
+			message = psprintf("permission denied to revoke unmasked access in domain \"%s\"", domain->key);
+			break;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("%s", message),
+			 errdetail("Only members of role \"%s\", the owner of domain \"%s\", may do that.",
+					   GetUserNameFromId(domain->owner, false), domain->key),
+			 errhint("Ask the domain's team to do it, or to grant you its role.")));
 }
 
 /*
@@ -208,7 +247,7 @@ datamesh_publish_product(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("cannot publish \"%s\": it is not a table, view, materialized view or foreign table",
 						get_rel_name(def.source))));
-	relation_domain(def.source, &domain, &layer, "publish");
+	relation_domain(def.source, &domain, &layer, ACT_PUBLISH);
 	if (layer == DM_LAYER_DATA_PRODUCTS || layer == DM_LAYER_QUERIES)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
@@ -220,7 +259,7 @@ datamesh_publish_product(PG_FUNCTION_ARGS)
 				 errhint("To change a product, publish its source again with datamesh.publish_product().") :
 				 errhint("A saved query is a foundation for nothing: move it to schema \"%s\" (ALTER ... SET SCHEMA) and publish it from there.",
 						 dm_schema_name(domain.key, DM_LAYER_INFORMATION_OBJECTS))));
-	check_member(&domain, "publish data products");
+	check_member(&domain, ACT_PUBLISH);
 
 	def.schema = dm_schema_name(domain.key, DM_LAYER_DATA_PRODUCTS);
 	def.name = PG_ARGISNULL(1) ? get_rel_name(def.source) :
@@ -288,7 +327,7 @@ product_row(Oid viewid)
 
 /* resolves a product argument and checks the caller's membership */
 static void
-product_arg(Oid viewid, DmDomain *domain, const char *what)
+product_arg(Oid viewid, DmDomain *domain, TeamAction action)
 {
 	DmLayer		layer;
 
@@ -301,7 +340,7 @@ product_arg(Oid viewid, DmDomain *domain, const char *what)
 				 errmsg("\"%s\" is not a data product", get_rel_name(viewid) ?
 						get_rel_name(viewid) : "?"),
 				 errhint("The view datamesh.products lists the data products.")));
-	check_member(domain, what);
+	check_member(domain, action);
 }
 
 /*
@@ -322,7 +361,7 @@ datamesh_unpublish_product(PG_FUNCTION_ARGS)
 				 errmsg("product must not be null")));
 	viewid = PG_GETARG_OID(0);
 	dm_spi_connect();
-	product_arg(viewid, &domain, "unpublish data products");
+	product_arg(viewid, &domain, ACT_UNPUBLISH);
 	qview = dm_qualified_name(viewid);
 	dm_view_check_no_dependents(viewid, "unpublish");
 	dm_exec_as(domain.owner, psprintf("DROP VIEW %s", qview));
@@ -432,13 +471,13 @@ pii_target(Oid relid, const char *col, DmDomain *domain)
 	DmLayer		layer;
 	AttrNumber	attnum;
 
-	relation_domain(relid, domain, &layer, "classify");
+	relation_domain(relid, domain, &layer, ACT_CLASSIFY);
 	if (layer == DM_LAYER_DATA_PRODUCTS)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("cannot classify a column of data product \"%s\"", get_rel_name(relid)),
 				 errhint("Classify the column of the product's source; the product follows.")));
-	check_member(domain, "classify columns");
+	check_member(domain, ACT_CLASSIFY);
 	attnum = get_attnum(relid, col);
 	if (attnum <= 0)
 		ereport(ERROR,
@@ -570,7 +609,7 @@ change_unmasked(FunctionCallInfo fcinfo, bool grant)
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("role with OID %u does not exist", grantee)));
 	dm_spi_connect();
-	product_arg(viewid, &domain, grant ? "grant unmasked access" : "revoke unmasked access");
+	product_arg(viewid, &domain, grant ? ACT_GRANT_UNMASKED : ACT_REVOKE_UNMASKED);
 	values[0] = CStringGetTextDatum(dm_qualified_name(viewid));
 	values[1] = ObjectIdGetDatum(grantee);
 	if (grant)
