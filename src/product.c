@@ -464,6 +464,22 @@ dm_product_regenerate_for(List *relids, bool redefined)
 	SPI_finish();
 }
 
+/* the relation and column arguments of set_pii/unset_pii, checked */
+static void
+pii_args(FunctionCallInfo fcinfo, Oid *relid, char **col)
+{
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("relation and column must not be null")));
+	*relid = PG_GETARG_OID(0);
+	*col = NameStr(*PG_GETARG_NAME(1));
+	if (get_rel_relkind(*relid) == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", *relid)));
+}
+
 /* checks and resolves (rel, col) for set_pii/unset_pii */
 static AttrNumber
 pii_target(Oid relid, const char *col, DmDomain *domain)
@@ -537,22 +553,13 @@ datamesh_set_pii(PG_FUNCTION_ARGS)
 	DmPiiStrategy st;
 	AttrNumber	attnum;
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("relation and column must not be null")));
-	relid = PG_GETARG_OID(0);
-	col = NameStr(*PG_GETARG_NAME(1));
+	pii_args(fcinfo, &relid, &col);
 	if (PG_ARGISNULL(2))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("masking strategy must not be null"),
 				 errhint("Leave the strategy out for \"redact\"; datamesh.unset_pii() removes a classification.")));
 	strategy = text_to_cstring(PG_GETARG_TEXT_PP(2));
-	if (get_rel_relkind(relid) == '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("relation with OID %u does not exist", relid)));
 	attnum = pii_target(relid, col, &domain);
 	if (!dm_pii_parse_strategy(strategy, &st))
 		ereport(ERROR,
@@ -574,16 +581,7 @@ datamesh_unset_pii(PG_FUNCTION_ARGS)
 	char	   *col;
 	DmDomain	domain;
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("relation and column must not be null")));
-	relid = PG_GETARG_OID(0);
-	col = NameStr(*PG_GETARG_NAME(1));
-	if (get_rel_relkind(relid) == '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("relation with OID %u does not exist", relid)));
+	pii_args(fcinfo, &relid, &col);
 	(void) pii_target(relid, col, &domain);
 	set_label(relid, col, NULL);
 	PG_RETURN_VOID();
