@@ -94,6 +94,18 @@ AS 'MODULE_PATHNAME', 'datamesh_publish_product'
 LANGUAGE C VOLATILE
 SET search_path = pg_catalog, pg_temp;
 
+-- The same, with the relation named as text: an unknown literal
+-- ('sales_raw.orders') picks this one, which names the domain and its team
+-- when the caller may not use the relation's schema, instead of
+-- PostgreSQL's "permission denied for schema".
+CREATE FUNCTION datamesh.publish_product(source text, name text DEFAULT NULL,
+                                         columns name[] DEFAULT NULL,
+                                         description text DEFAULT NULL)
+RETURNS regclass
+AS 'MODULE_PATHNAME', 'datamesh_publish_product_by_name'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
 CREATE FUNCTION datamesh.unpublish_product(product regclass)
 RETURNS void
 AS 'MODULE_PATHNAME', 'datamesh_unpublish_product'
@@ -109,6 +121,18 @@ SET search_path = pg_catalog, pg_temp;
 CREATE FUNCTION datamesh.unset_pii(rel regclass, col name)
 RETURNS void
 AS 'MODULE_PATHNAME', 'datamesh_unset_pii'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.set_pii(rel text, col name, strategy text DEFAULT 'redact')
+RETURNS void
+AS 'MODULE_PATHNAME', 'datamesh_set_pii_by_name'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.unset_pii(rel text, col name)
+RETURNS void
+AS 'MODULE_PATHNAME', 'datamesh_unset_pii_by_name'
 LANGUAGE C VOLATILE
 SET search_path = pg_catalog, pg_temp;
 
@@ -439,6 +463,12 @@ COMMENT ON FUNCTION datamesh.unpublish_product(regclass) IS 'Drops a data produc
 COMMENT ON FUNCTION datamesh.set_pii(regclass, name, text) IS
     'Classifies a column as personal data with a masking strategy (a security label).';
 COMMENT ON FUNCTION datamesh.unset_pii(regclass, name) IS 'Removes the classification of a column.';
+COMMENT ON FUNCTION datamesh.publish_product(text, text, name[], text) IS
+    'publish_product with the source named as text (what a string literal calls).';
+COMMENT ON FUNCTION datamesh.set_pii(text, name, text) IS
+    'set_pii with the relation named as text (what a string literal calls).';
+COMMENT ON FUNCTION datamesh.unset_pii(text, name) IS
+    'unset_pii with the relation named as text (what a string literal calls).';
 COMMENT ON FUNCTION datamesh.grant_unmasked(regclass, regrole) IS
     'Lets members of a role read a product in clear text.';
 COMMENT ON FUNCTION datamesh.revoke_unmasked(regclass, regrole) IS 'Undoes grant_unmasked.';

@@ -101,6 +101,7 @@ static void check_command(CollectedCommand *cmd, const ObjectAddress *object,
 						  List **seen);
 static List *partitions_named(Node *parsetree);
 static bool attaches_partition(Node *parsetree);
+static bool only_harmless(Node *parsetree);
 
 /*
  * Runs one of the event trigger support functions (which return a
@@ -291,7 +292,8 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 	may_change_products = IsA(parsetree, SecLabelStmt) ||
 		(IsA(parsetree, ViewStmt) && ((ViewStmt *) parsetree)->replace) ||
 		IsA(parsetree, RuleStmt) ||
-		(IsA(parsetree, AlterTableStmt) && (reach || attaches_partition(parsetree))) ||
+		(IsA(parsetree, AlterTableStmt) &&
+		 (attaches_partition(parsetree) || (reach && !only_harmless(parsetree)))) ||
 		(reach && IsA(parsetree, RenameStmt));
 
 	/*
@@ -451,6 +453,50 @@ partitions_named(Node *parsetree)
 			result = lappend_oid(result, partid);
 	}
 	return result;
+}
+
+/*
+ * Does an ALTER TABLE only do what cannot change what a product shows?
+ * Adding a column (products publish the columns they were given), an
+ * index, a constraint, a default or storage settings.  Anything else --
+ * options of a view, a generated column made plain, partitions,
+ * inheritance, types -- may, and regenerates the products downstream.
+ */
+static bool
+only_harmless(Node *parsetree)
+{
+	ListCell   *lc;
+
+	foreach(lc, ((AlterTableStmt *) parsetree)->cmds)
+	{
+		AlterTableCmd *atc = lfirst(lc);
+
+		if (!IsA(atc, AlterTableCmd))
+			return false;
+		switch (atc->subtype)
+		{
+			case AT_AddColumn:
+			case AT_AddIndex:
+			case AT_AddIndexConstraint:
+			case AT_AddConstraint:
+			case AT_ValidateConstraint:
+			case AT_DropConstraint:
+			case AT_ColumnDefault:
+			case AT_SetNotNull:
+			case AT_DropNotNull:
+			case AT_SetStatistics:
+			case AT_SetStorage:
+			case AT_SetCompression:
+			case AT_ClusterOn:
+			case AT_DropCluster:
+			case AT_SetTableSpace:
+			case AT_ReplicaIdentity:
+				break;
+			default:
+				return false;
+		}
+	}
+	return true;
 }
 
 /* does an ALTER TABLE attach or detach a partition, or change inheritance? */

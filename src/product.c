@@ -57,6 +57,7 @@
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/varlena.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -80,6 +81,9 @@ PG_FUNCTION_INFO_V1(datamesh_publish_product);
 PG_FUNCTION_INFO_V1(datamesh_unpublish_product);
 PG_FUNCTION_INFO_V1(datamesh_set_pii);
 PG_FUNCTION_INFO_V1(datamesh_unset_pii);
+PG_FUNCTION_INFO_V1(datamesh_publish_product_by_name);
+PG_FUNCTION_INFO_V1(datamesh_set_pii_by_name);
+PG_FUNCTION_INFO_V1(datamesh_unset_pii_by_name);
 PG_FUNCTION_INFO_V1(datamesh_grant_unmasked);
 PG_FUNCTION_INFO_V1(datamesh_revoke_unmasked);
 
@@ -640,3 +644,74 @@ datamesh_revoke_unmasked(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
+/*
+ * A relation named as text, resolved as regclass input would resolve it,
+ * but with datamesh's own error first when the name is in a private
+ * schema of a domain whose team the caller is not in: PostgreSQL's would
+ * only say "permission denied for schema".
+ */
+static Oid
+relation_by_name(text *name, TeamAction action)
+{
+	RangeVar   *rv = makeRangeVarFromNameList(textToQualifiedNameList(name));
+
+	if (rv->schemaname != NULL)
+	{
+		DmDomain	domain;
+		DmLayer		layer;
+
+		if (dm_catalog_schema_domain(get_namespace_oid(rv->schemaname, true),
+									 &domain, &layer))
+			check_member(&domain, action);
+	}
+	return RangeVarGetRelid(rv, NoLock, false);
+}
+
+/*
+ * Calls fn, one of the functions above, with the arguments of fcinfo but
+ * the first: relid instead of the relation's name.
+ */
+static Datum
+call_with_relid(FunctionCallInfo fcinfo, PGFunction fn, Oid relid)
+{
+	LOCAL_FCINFO(call, FUNC_MAX_ARGS);
+	int			i;
+
+	InitFunctionCallInfoData(*call, NULL, fcinfo->nargs, fcinfo->fncollation,
+							 NULL, NULL);
+	for (i = 0; i < fcinfo->nargs; i++)
+		call->args[i] = fcinfo->args[i];
+	call->args[0].value = ObjectIdGetDatum(relid);
+	call->args[0].isnull = false;
+	return fn(call);
+}
+
+/* datamesh.publish_product(source text, ...): the source by name */
+Datum
+datamesh_publish_product_by_name(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		return datamesh_publish_product(fcinfo);
+	return call_with_relid(fcinfo, datamesh_publish_product,
+						   relation_by_name(PG_GETARG_TEXT_PP(0), ACT_PUBLISH));
+}
+
+/* datamesh.set_pii(rel text, ...): the relation by name */
+Datum
+datamesh_set_pii_by_name(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		return datamesh_set_pii(fcinfo);
+	return call_with_relid(fcinfo, datamesh_set_pii,
+						   relation_by_name(PG_GETARG_TEXT_PP(0), ACT_CLASSIFY));
+}
+
+/* datamesh.unset_pii(rel text, col name): the relation by name */
+Datum
+datamesh_unset_pii_by_name(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		return datamesh_unset_pii(fcinfo);
+	return call_with_relid(fcinfo, datamesh_unset_pii,
+						   relation_by_name(PG_GETARG_TEXT_PP(0), ACT_CLASSIFY));
+}
