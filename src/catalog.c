@@ -34,6 +34,7 @@
 #include "catalog/pg_namespace.h"
 #include "miscadmin.h"
 #include "parser/parse_relation.h"
+#include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -398,71 +399,6 @@ dm_catalog_may_reach_private(Oid roleid)
 }
 
 /*
- * Effective value of a mesh setting (datamesh.setting, else the default),
- * palloc'd; NULL for a setting that is unset and has no default.
- */
-char *
-dm_setting(const char *name)
-{
-	Oid			relid = dm_catalog_relid("setting");
-	Oid			indexid = dm_catalog_relid("setting_pkey");
-	char	   *value = NULL;
-	bool		found = false;
-
-	if (OidIsValid(relid) && OidIsValid(indexid))
-	{
-		Relation	rel = table_open(relid, AccessShareLock);
-		ScanKeyData skey;
-		SysScanDesc scan;
-		HeapTuple	tuple;
-
-		/* by the primary key (name) */
-		ScanKeyEntryInitialize(&skey, 0, 1, BTEqualStrategyNumber, InvalidOid,
-							   DEFAULT_COLLATION_OID, F_TEXTEQ, CStringGetTextDatum(name));
-		scan = systable_beginscan(rel, indexid, true, NULL, 1, &skey);
-
-		while (HeapTupleIsValid(tuple = systable_getnext(scan)))
-		{
-			char	   *n = dm_catalog_text_attr(tuple, rel, "name");
-
-			if (n != NULL && strcmp(n, name) == 0)
-			{
-				value = dm_catalog_text_attr(tuple, rel, "value");
-				found = true;
-				break;
-			}
-		}
-		systable_endscan(scan);
-		table_close(rel, AccessShareLock);
-	}
-	if (found)
-		return value;
-	if (strcmp(name, "consumer_role") == 0)
-		return pstrdup("PUBLIC");
-	if (strcmp(name, "raw_metadata") == 0)
-		return pstrdup("add");
-	return NULL;
-}
-
-/*
- * "GRANT ... TO <this>": the consumer role setting as SQL, palloc'd.
- */
-char *
-dm_grantee_sql(const char *role)
-{
-	if (role == NULL || pg_strcasecmp(role, "public") == 0)
-		return pstrdup("PUBLIC");
-	return pstrdup(quote_identifier(role));
-}
-
-/* the consumer role as SQL, for GRANT ... TO */
-char *
-dm_consumer_role_sql(void)
-{
-	return dm_grantee_sql(dm_setting("consumer_role"));
-}
-
-/*
  * schema.name quoted as datamesh's catalog keys are: only where needed,
  * whatever quote_all_identifiers the session set.
  */
@@ -482,4 +418,18 @@ char *
 dm_qualified_name(Oid relid)
 {
 	return dm_qualify(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid));
+}
+
+/*
+ * Locks datamesh.domain against concurrent create_domain/drop_domain;
+ * held to the end of the transaction.
+ */
+void
+dm_catalog_lock_domains(void)
+{
+	Oid			relid = dm_catalog_relid("domain");
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "datamesh catalog table \"datamesh.domain\" is missing");
+	LockRelationOid(relid, ShareRowExclusiveLock);
 }

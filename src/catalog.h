@@ -36,9 +36,7 @@ extern bool dm_catalog_find(const char *key, DmDomain *domain);
 extern bool dm_catalog_domain_of_owner(Oid roleid, DmDomain *domain);
 extern bool dm_catalog_may_reach_private(Oid roleid);
 extern Oid	dm_catalog_relid(const char *relname);
-extern char *dm_setting(const char *name);
-extern char *dm_grantee_sql(const char *role);
-extern char *dm_consumer_role_sql(void);
+extern void dm_catalog_lock_domains(void);
 extern char *dm_qualify(const char *schema, const char *name);
 extern char *dm_qualified_name(Oid relid);
 extern char *dm_catalog_text_attr(HeapTuple tuple, Relation rel,

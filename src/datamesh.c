@@ -70,19 +70,10 @@ dm_enforcing(void)
 	return datamesh_enforce && !dm_internal() && !creating_extension;
 }
 
-/*
- * Is s a lower-case identifier: a letter, then letters, digits and '_'?
- * Domain key parts and pseudonym scopes are.
- */
-bool
-dm_is_lower_identifier(const char *s)
-{
-	const char *p;
 
-	if (s == NULL || !(*s >= 'a' && *s <= 'z'))
-		return false;
-	for (p = s + 1; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
-			return false;
-	return true;
+/* a text argument as a C string, NULL for SQL NULL */
+char *
+dm_text_arg(FunctionCallInfo fcinfo, int n)
+{
+	return PG_ARGISNULL(n) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(n));
 }

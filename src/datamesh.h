@@ -14,12 +14,14 @@
 #ifndef DATAMESH_H
 #define DATAMESH_H
 
+#include "fmgr.h"
+
 #include "layer.h"
 
 /* GUC datamesh.enforce */
 extern bool datamesh_enforce;
 
 extern bool dm_enforcing(void);
-extern bool dm_is_lower_identifier(const char *s);
+extern char *dm_text_arg(FunctionCallInfo fcinfo, int n);
 
 #endif							/* DATAMESH_H */

@@ -39,10 +39,10 @@
 #include "domain.h"
 #include "exec.h"
 #include "pseudonym.h"
+#include "settings.h"
 
 PG_FUNCTION_INFO_V1(datamesh_create_domain);
 PG_FUNCTION_INFO_V1(datamesh_drop_domain);
-PG_FUNCTION_INFO_V1(datamesh_configure);
 
 /* at most this many dependents are named in drop_domain's error */
 #define MAX_DEPENDENTS_SHOWN 10
@@ -65,58 +65,8 @@ static const char *layer_comments[DM_LAYER_COUNT] = {
 	"saved ad hoc queries; nothing may depend on them"
 };
 
-static char *
-text_arg(FunctionCallInfo fcinfo, int n)
-{
-	return PG_ARGISNULL(n) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(n));
-}
 
-/*
- * Validates one part of a domain key: a lower-case identifier of at most
- * DM_KEY_MAXLEN characters.  NULL passes unless required.
- */
-static void
-check_key_part(const char *what, const char *value, bool required,
-			   const char *example)
-{
-	if (value == NULL)
-	{
-		if (required)
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("domain %s must not be null", what),
-					 errhint("Pass a lower-case identifier such as 'sales'.")));
-		return;
-	}
-	if (strlen(value) > DM_KEY_MAXLEN)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("domain %s is too long", what),
-				 errdetail("A domain key has at most %d characters, so that the name of each of its schemas fits in %d bytes.",
-						   DM_KEY_MAXLEN, NAMEDATALEN - 1),
-				 errhint("Choose a shorter %s.", what)));
-	if (!dm_is_lower_identifier(value))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid domain %s \"%s\"", what, value),
-				 errdetail("A domain %s starts with a lower-case letter and contains only lower-case letters, digits and underscores.",
-						   what),
-				 errhint("For example %s.", example)));
-}
 
-/*
- * Locks datamesh.domain against concurrent create_domain/drop_domain;
- * held to the end of the transaction.
- */
-static void
-lock_domains(void)
-{
-	Oid			relid = dm_catalog_relid("domain");
-
-	if (!OidIsValid(relid))
-		elog(ERROR, "datamesh catalog table \"datamesh.domain\" is missing");
-	LockRelationOid(relid, ShareRowExclusiveLock);
-}
 
 /* Is there a row for this key in datamesh.domain?  (SPI connected) */
 static bool
@@ -182,11 +132,11 @@ revoke_foreign_grants(const char *nspname, Oid owner)
 Datum
 datamesh_create_domain(PG_FUNCTION_ARGS)
 {
-	char	   *name = text_arg(fcinfo, 0);
+	char	   *name = dm_text_arg(fcinfo, 0);
 	Oid			owner = PG_ARGISNULL(1) ? InvalidOid : PG_GETARG_OID(1);
-	char	   *stage = text_arg(fcinfo, 2);
-	char	   *organization = text_arg(fcinfo, 3);
-	char	   *description = text_arg(fcinfo, 4);
+	char	   *stage = dm_text_arg(fcinfo, 2);
+	char	   *organization = dm_text_arg(fcinfo, 3);
+	char	   *description = dm_text_arg(fcinfo, 4);
 	char	   *ownername;
 	StringInfoData key;
 	int			layer;
@@ -197,9 +147,9 @@ datamesh_create_domain(PG_FUNCTION_ARGS)
 	int			rc;
 
 	/* validate everything first */
-	check_key_part("name", name, true, "'sales' or 'web_shop'");
-	check_key_part("stage", stage, false, "'dev' or 'prod'");
-	check_key_part("organization", organization, false, "'acme'");
+	dm_check_key_part("name", name, true, "'sales' or 'web_shop'");
+	dm_check_key_part("stage", stage, false, "'dev' or 'prod'");
+	dm_check_key_part("organization", organization, false, "'acme'");
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -217,7 +167,7 @@ datamesh_create_domain(PG_FUNCTION_ARGS)
 	if (organization == NULL)
 	{
 		organization = dm_setting("default_organization");
-		check_key_part("organization", organization, false, "'acme'");
+		dm_check_key_part("organization", organization, false, "'acme'");
 	}
 
 	initStringInfo(&key);
@@ -234,7 +184,7 @@ datamesh_create_domain(PG_FUNCTION_ARGS)
 						   DM_KEY_MAXLEN, NAMEDATALEN - 1, key.len),
 				 errhint("Choose a shorter name, stage or organization.")));
 
-	lock_domains();
+	dm_catalog_lock_domains();
 	if (domain_row_exists(key.data))
 		ereport(ERROR,
 				(errcode(ERRCODE_DUPLICATE_OBJECT),
@@ -337,7 +287,7 @@ collect_dependent(const ObjectAddress *dependent, Oid dependent_schema,
 Datum
 datamesh_drop_domain(PG_FUNCTION_ARGS)
 {
-	char	   *key = text_arg(fcinfo, 0);
+	char	   *key = dm_text_arg(fcinfo, 0);
 	bool		force = PG_ARGISNULL(1) ? false : PG_GETARG_BOOL(1);
 	DependentsState state;
 	StringInfoData sql;
@@ -352,7 +302,7 @@ datamesh_drop_domain(PG_FUNCTION_ARGS)
 				 errmsg("domain key must not be null")));
 
 	dm_spi_connect();
-	lock_domains();
+	dm_catalog_lock_domains();
 	if (!domain_row_exists(key))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -422,108 +372,6 @@ datamesh_drop_domain(PG_FUNCTION_ARGS)
 	dm_pseudonym_sync_keys();
 
 	dm_catalog_invalidate();
-	SPI_finish();
-	PG_RETURN_VOID();
-}
-
-/*
- * datamesh.configure(setting, value): sets a mesh setting; NULL restores
- * the default.  Changing consumer_role moves the USAGE grant of every
- * data_products schema, and the SELECT grant of every product, to the new
- * role.
- */
-Datum
-datamesh_configure(PG_FUNCTION_ARGS)
-{
-	char	   *setting = text_arg(fcinfo, 0);
-	char	   *value = text_arg(fcinfo, 1);
-	Oid			argtypes[2] = {TEXTOID, TEXTOID};
-	Datum		values[2];
-	char		nulls[2] = {' ', ' '};
-	int			rc;
-
-	if (setting == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("setting name must not be null")));
-
-	if (strcmp(setting, "raw_metadata") == 0)
-	{
-		if (value != NULL && strcmp(value, "add") != 0 &&
-			strcmp(value, "require") != 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid value for setting \"raw_metadata\": \"%s\"", value),
-					 errhint("Valid values are \"add\" and \"require\".")));
-	}
-	else if (strcmp(setting, "default_organization") == 0)
-		check_key_part("organization", value, false, "'acme'");
-	else if (strcmp(setting, "consumer_role") == 0)
-	{
-		if (value != NULL && pg_strcasecmp(value, "public") != 0 &&
-			!OidIsValid(get_role_oid(value, true)))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_OBJECT),
-					 errmsg("role \"%s\" does not exist", value),
-					 errhint("Create the consumer role first, or use PUBLIC.")));
-	}
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("unrecognized datamesh setting \"%s\"", setting),
-				 errhint("The settings are consumer_role, raw_metadata and default_organization; the view datamesh.settings shows them.")));
-
-	dm_spi_connect();
-	lock_domains();
-
-	if (strcmp(setting, "consumer_role") == 0)
-	{
-		char	   *old = dm_consumer_role_sql();
-		char	   *new;
-		uint64		i;
-
-		new = dm_grantee_sql(value);
-
-		rc = SPI_execute("SELECT key FROM datamesh.domain ORDER BY key", true, 0);
-		if (rc != SPI_OK_SELECT)
-			elog(ERROR, "could not read datamesh.domain");
-		{
-			SPITupleTable *tuptable = SPI_tuptable;
-			uint64		n = SPI_processed;
-
-			for (i = 0; i < n; i++)
-			{
-				char	   *key = SPI_getvalue(tuptable->vals[i], tuptable->tupdesc, 1);
-				char	   *nspname = dm_schema_name(key, DM_LAYER_DATA_PRODUCTS);
-
-				if (!OidIsValid(get_namespace_oid(nspname, true)))
-					continue;
-				dm_exec_internal(psprintf("REVOKE USAGE ON SCHEMA %s FROM %s",
-										  quote_identifier(nspname), old));
-				dm_exec_internal(psprintf("REVOKE SELECT ON ALL TABLES IN SCHEMA %s FROM %s",
-										  quote_identifier(nspname), old));
-				dm_exec_internal(psprintf("GRANT USAGE ON SCHEMA %s TO %s",
-										  quote_identifier(nspname), new));
-				dm_exec_internal(psprintf("GRANT SELECT ON ALL TABLES IN SCHEMA %s TO %s",
-										  quote_identifier(nspname), new));
-			}
-		}
-	}
-
-	values[0] = CStringGetTextDatum(setting);
-	rc = SPI_execute_with_args("DELETE FROM datamesh.setting WHERE name = $1",
-							   1, argtypes, values, NULL, false, 0);
-	if (rc != SPI_OK_DELETE)
-		elog(ERROR, "could not write datamesh.setting");
-	if (value != NULL)
-	{
-		values[1] = CStringGetTextDatum(value);
-		nulls[1] = ' ';
-		rc = SPI_execute_with_args("INSERT INTO datamesh.setting (name, value) VALUES ($1, $2)",
-								   2, argtypes, values, nulls, false, 0);
-		if (rc != SPI_OK_INSERT)
-			elog(ERROR, "could not write datamesh.setting");
-	}
 	SPI_finish();
 	PG_RETURN_VOID();
 }

@@ -31,5 +31,8 @@ extern const char *const dm_layer_names[DM_LAYER_COUNT];
 
 extern bool dm_layer_is_private(DmLayer layer);
 extern char *dm_schema_name(const char *key, DmLayer layer);
+extern bool dm_is_lower_identifier(const char *s);
+extern void dm_check_key_part(const char *what, const char *value, bool required,
+							  const char *example);
 
 #endif							/* DATAMESH_LAYER_H */

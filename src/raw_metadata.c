@@ -42,6 +42,7 @@
 #include "depend.h"
 #include "exec.h"
 #include "raw_metadata.h"
+#include "settings.h"
 
 bool
 dm_is_metadata_column(const char *name)

@@ -56,6 +56,7 @@
 #include "exec.h"
 #include "pseudonym.h"
 #include "raw_metadata.h"
+#include "settings.h"
 #include "view.h"
 
 PG_FUNCTION_INFO_V1(datamesh_check_product);
