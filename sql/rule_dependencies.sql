@@ -97,6 +97,20 @@ CREATE FUNCTION hr_intermediates.peek() RETURNS bigint LANGUAGE plpgsql
 SELECT hr_intermediates.peek();
 RESET ROLE;
 
+-- a private table cannot become a partition or child of a table outside its domain:
+-- the parent would show its rows to whoever may read the parent
+SET ROLE regress_alice;
+CREATE TABLE regress_outside.par (id int, email text) PARTITION BY RANGE (id);
+CREATE TABLE sales_intermediates.part PARTITION OF regress_outside.par FOR VALUES FROM (0) TO (10);
+CREATE TABLE sales_intermediates.p2 (id int, email text);
+ALTER TABLE regress_outside.par ATTACH PARTITION sales_intermediates.p2 FOR VALUES FROM (10) TO (20);
+CREATE TABLE regress_outside.ipar (id int, email text);
+CREATE TABLE sales_intermediates.child (x int) INHERITS (regress_outside.ipar);
+ALTER TABLE sales_intermediates.p2 INHERIT regress_outside.ipar;
+-- within the domain it is fine
+CREATE TABLE sales_intermediates.par (id int, email text) PARTITION BY RANGE (id);
+CREATE TABLE sales_intermediates.part PARTITION OF sales_intermediates.par FOR VALUES FROM (0) TO (10);
+RESET ROLE;
 SELECT datamesh.drop_domain('hr');
 SELECT datamesh.drop_domain('sales', force => true);
 DROP SCHEMA regress_outside CASCADE;

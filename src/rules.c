@@ -108,7 +108,27 @@ dm_rules_reading(const ObjectAddress *dependent, Oid dependent_schema,
 	DmLayer		dep_layer;
 
 	if (!dm_catalog_schema_domain(referenced_schema, &ref_domain, &ref_layer))
+	{
+		/*
+		 * A private table made a partition or child of a table outside its
+		 * domain: the parent's scan returns its rows, to whoever may read
+		 * the parent.
+		 */
+		if (dependent->classId == RelationRelationId &&
+			referenced->classId == RelationRelationId &&
+			dm_catalog_schema_domain(dependent_schema, &dep_domain, &dep_layer) &&
+			dm_layer_is_private(dep_layer) &&
+			list_member_oid(dm_depend_ancestors(dependent->objectId), referenced->objectId))
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("cannot make private %s of domain \"%s\" a partition or child of %s",
+							dm_describe_object(dependent), dep_domain.key,
+							dm_describe_object(referenced)),
+					 errdetail("Rule 2: a parent outside domain \"%s\" would show the private rows to whoever may read it.",
+							   dep_domain.key),
+					 errhint("Keep partitions and children in the layer of their parent, or publish the data with datamesh.publish_product().")));
 		return;
+	}
 
 	if (ref_layer == DM_LAYER_QUERIES)
 		ereport(ERROR,
