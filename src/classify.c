@@ -564,6 +564,41 @@ generated_column(Oid relid, AttrNumber attnum, int depth, Classified *out)
 	}
 }
 
+/* the tables of one tree or partitioning: a table's ancestors and descendants */
+typedef struct Family
+{
+	Oid			relid;
+	List	   *members;		/* ancestors, then the table and its descendants */
+} Family;
+
+/* families looked up during the current computation (see dm_classify_begin) */
+static List *families = NIL;
+
+/*
+ * The ancestors and descendants of relid, looked up once per computation
+ * (each column of a table asks), every time outside one.
+ */
+static List *
+table_family(Oid relid)
+{
+	ListCell   *lc;
+	Family	   *f;
+
+	foreach(lc, families)
+	{
+		f = lfirst(lc);
+		if (f->relid == relid)
+			return f->members;
+	}
+	f = palloc(sizeof(Family));
+	f->relid = relid;
+	f->members = list_concat(dm_depend_ancestors(relid),
+							 find_all_inheritors(relid, NoLock, NULL));
+	if (memo_active)
+		families = lappend(families, f);
+	return f->members;
+}
+
 /* classify_column without the memo */
 static void
 classify_column_uncached(Oid relid, AttrNumber attnum, int depth, Classified *out)
@@ -604,8 +639,7 @@ classify_column_uncached(Oid relid, AttrNumber attnum, int depth, Classified *ou
 		relkind == RELKIND_FOREIGN_TABLE)
 	{
 		char	   *attname = get_attname(relid, attnum, false);
-		List	   *family = list_concat(dm_depend_ancestors(relid),
-										 find_all_inheritors(relid, NoLock, NULL));
+		List	   *family = table_family(relid);
 		ListCell   *lc;
 
 		foreach(lc, family)
@@ -902,6 +936,7 @@ void
 dm_classify_begin(void)
 {
 	classify_memo = NIL;
+	families = NIL;
 	memo_active = true;
 }
 
@@ -913,6 +948,7 @@ dm_classify_end(void)
 	classify_memo = NIL;
 	view_queries = NIL;
 	cte_columns = NIL;
+	families = NIL;
 }
 
 /*

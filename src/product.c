@@ -183,7 +183,12 @@ publish(ProductDef *def, const DmDomain *domain)
 	if (def->columns == NIL)
 		def->columns = dm_relation_columns(def->source, true);
 	viewid = dm_view_generate(def, domain, &hash_columns, &changed);
-	if (hash_columns != NIL)
+	/*
+	 * Keys follow the scopes in use (create_domain, drop_domain,
+	 * set_pseudonym_scope); a publication by hand also makes a missing one,
+	 * a regeneration (on every change upstream) need not look.
+	 */
+	if (hash_columns != NIL && def->by_user)
 		dm_pseudonym_sync_keys();
 
 	values[0] = CStringGetTextDatum(qview);

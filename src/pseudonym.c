@@ -428,31 +428,25 @@ datamesh_mask_hash_support(PG_FUNCTION_ARGS)
 	FuncExpr   *fcall;
 	Node	   *product;
 	ProductAccess *pa = NULL;
-	VarCheck	vc;
+	bool		ok;
 
 	if (!IsA(rawreq, SupportRequestSimplify))
 		PG_RETURN_POINTER(NULL);
 	req = (SupportRequestSimplify *) rawreq;
 	fcall = req->fcall;
 
-	memset(&vc, 0, sizeof(vc));
-	vc.ok = req->root != NULL && list_length(fcall->args) == 2 &&
+	ok = req->root != NULL && list_length(fcall->args) == 2 &&
 		req->root->parse->commandType == CMD_SELECT;
-	if (vc.ok)
+	if (ok)
 	{
 		product = lsecond(fcall->args);
 		if (IsA(product, Const) && !((Const *) product)->constisnull)
 			pa = dm_access_product(TextDatumGetCString(((Const *) product)->constvalue));
-		vc.ok = pa != NULL;
+		ok = pa != NULL &&
+			dm_pseudonym_value_ok(req->root->parse->rtable, linitial(fcall->args),
+								  pa->domain);
 	}
-	if (vc.ok)
-	{
-		vc.domain = pa->domain;
-		vc.rtables = list_make1(req->root->parse->rtable);
-		dm_access_domain_scope(pa->domain, vc.scope);
-		check_value_walker(linitial(fcall->args), &vc);
-	}
-	if (!vc.ok || vc.nvars == 0)
+	if (!ok)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("datamesh.mask_hash() is reserved for data product views"),

@@ -459,13 +459,13 @@ columns_match(Oid viewid, const ProductView *pv)
 
 /* does the view read exactly what pv says? */
 static bool
-view_is(Oid viewid, const ProductView *pv)
+view_is(Oid viewid, const ProductView *pv, ColumnsMatch columns)
 {
 	Relation	rel;
 	Query	   *q;
 	bool		same;
 
-	if (columns_match(viewid, pv) != COLUMNS_SAME)
+	if (columns != COLUMNS_SAME)
 		return false;
 	rel = relation_open(viewid, AccessShareLock);
 	q = dm_relation_query(rel);
@@ -624,6 +624,7 @@ dm_view_generate(const ProductDef *def, const DmDomain *domain, List **hash_colu
 	List	   *grants = NIL;
 	char	   *comment = NULL;
 	bool		remade = false;
+	ColumnsMatch columns;
 	ListCell   *lc;
 
 	compute_product(def, &pv);
@@ -631,7 +632,8 @@ dm_view_generate(const ProductDef *def, const DmDomain *domain, List **hash_colu
 	*changed = false;
 
 	viewid = get_relname_relid(def->name, nspid);
-	if (OidIsValid(viewid) && view_is(viewid, &pv))
+	columns = OidIsValid(viewid) ? columns_match(viewid, &pv) : COLUMNS_DIFFERENT;
+	if (OidIsValid(viewid) && view_is(viewid, &pv, columns))
 	{
 		if (def->description != NULL)
 			product_ddl(domain, qview, psprintf("COMMENT ON VIEW %s IS %s", qview,
@@ -639,7 +641,7 @@ dm_view_generate(const ProductDef *def, const DmDomain *domain, List **hash_colu
 		return viewid;
 	}
 	*changed = true;
-	if (OidIsValid(viewid) && columns_match(viewid, &pv) == COLUMNS_DIFFERENT)
+	if (OidIsValid(viewid) && columns == COLUMNS_DIFFERENT)
 	{
 		/* the columns change: drop it, if nothing depends on it */
 		dm_view_check_no_dependents(viewid, "change the columns of");
@@ -801,7 +803,7 @@ check_view(ReturnSetInfo *rsinfo, Oid viewid, const DmDomain *domain)
 		{
 			compute_product(&def, &pv);
 			columns = columns_match(viewid, &pv);
-			same = view_is(viewid, &pv);
+			same = view_is(viewid, &pv, columns);
 		}
 		SPI_finish();
 		MemoryContextSwitchTo(cxt);
