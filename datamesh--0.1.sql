@@ -60,6 +60,43 @@ CREATE TABLE datamesh.pseudonym_key (
 );
 SELECT pg_catalog.pg_extension_config_dump('datamesh.pseudonym_key', '');
 
+-- Data contracts: every published version of every contract.  A product
+-- is named as its view's quoted qualified name; baseline holds what the
+-- catalogs guaranteed when the version was published (per column: NOT NULL
+-- and uniqueness derivable through the view, enum labels, masking; the
+-- primary key), which the DDL check holds the product to.
+CREATE TABLE datamesh.contract (
+    id             text NOT NULL,
+    version        text NOT NULL,
+    product        text NOT NULL,
+    major          integer NOT NULL CHECK (major >= 0),
+    minor          integer NOT NULL CHECK (minor >= 0),
+    patch          integer NOT NULL CHECK (patch >= 0),
+    status         text NOT NULL CHECK (status IN ('active', 'deprecated', 'retired')),
+    compatibility  text NOT NULL,
+    end_of_support date,
+    document       jsonb NOT NULL,
+    baseline       jsonb NOT NULL,
+    published_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    published_by   text NOT NULL DEFAULT CURRENT_USER,
+    PRIMARY KEY (id, version)
+);
+CREATE INDEX contract_product_idx ON datamesh.contract (product, major, minor, patch);
+SELECT pg_catalog.pg_extension_config_dump('datamesh.contract', '');
+
+-- What contracts let through: products withdrawn after their end of
+-- support, breaking changes committed with datamesh.enforce off.
+CREATE TABLE datamesh.contract_event (
+    at       timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    product  text NOT NULL,
+    version  text NOT NULL,
+    rule     text NOT NULL,
+    severity text NOT NULL,
+    detail   text NOT NULL,
+    actor    text NOT NULL DEFAULT SESSION_USER
+);
+SELECT pg_catalog.pg_extension_config_dump('datamesh.contract_event', '');
+
 -- ---------------------------------------------------------------------------
 -- C functions
 -- ---------------------------------------------------------------------------
@@ -218,6 +255,47 @@ CREATE FUNCTION datamesh.mask_hash(bytea, product text) RETURNS bytea
 AS 'MODULE_PATHNAME', 'datamesh_mask_hash_bytea' LANGUAGE C STABLE STRICT PARALLEL SAFE
 SUPPORT datamesh.mask_hash_support;
 
+CREATE FUNCTION datamesh.publish_contract(product regclass, contract jsonb)
+RETURNS text
+AS 'MODULE_PATHNAME', 'datamesh_publish_contract'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.diff_contracts(old jsonb, new jsonb)
+RETURNS TABLE (path text, change text, severity text, detail text)
+AS 'MODULE_PATHNAME', 'datamesh_diff_contracts'
+LANGUAGE C STABLE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.check_contract(product regclass)
+RETURNS TABLE (check_name text, status text, detail text)
+AS 'MODULE_PATHNAME', 'datamesh_check_contract'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
+-- the current contract: the highest version not retired
+CREATE FUNCTION datamesh.contract(product regclass)
+RETURNS jsonb
+LANGUAGE sql STABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT c.document
+  FROM pg_catalog.pg_class r
+  JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace
+  JOIN datamesh.contract c ON c.product = pg_catalog.format('%I.%I', n.nspname, r.relname)
+ WHERE r.oid = $1
+   AND c.status <> 'retired'
+ ORDER BY c.major DESC, c.minor DESC, c.patch DESC
+ LIMIT 1
+$$;
+
+-- what is wrong with one product's contract (verify())
+CREATE FUNCTION datamesh.contract_problems(product text)
+RETURNS TABLE (problem text, detail text)
+AS 'MODULE_PATHNAME', 'datamesh_contract_problems'
+LANGUAGE C VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp;
+
 CREATE FUNCTION datamesh.check_product(product text)
 RETURNS TABLE (problem text, detail text)
 AS 'MODULE_PATHNAME', 'datamesh_check_product'
@@ -277,14 +355,20 @@ SELECT p.domain,
        CASE WHEN c.oid IS NULL THEN 'missing' ELSE 'published' END AS status,
        pg_catalog.obj_description(c.oid, 'pg_class') AS description,
        NULL::jsonb AS tags,
-       NULL::text AS contract_version,
+       k.version AS contract_version,
+       COALESCE(k.status, 'none') AS contract_status,
        NULL::timestamptz AS freshness,
        p.columns,
        p.published_at,
        p.updated_at
   FROM datamesh.product p
   LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = p.domain || '_data_products'
-  LEFT JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = p.name;
+  LEFT JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = p.name
+  LEFT JOIN LATERAL (SELECT k.version, k.status
+                       FROM datamesh.contract k
+                      WHERE k.product = p.product AND k.status <> 'retired'
+                      ORDER BY k.major DESC, k.minor DESC, k.patch DESC
+                      LIMIT 1) k ON true;
 
 CREATE VIEW datamesh.pii_columns AS
 SELECT pg_catalog.format('%I.%I', n.nspname, c.relname) AS object,
@@ -325,6 +409,10 @@ AS $$
 SELECT * FROM (
     SELECT p.product AS object, c.problem, c.detail
       FROM datamesh.product p, datamesh.check_product(p.product) c
+    UNION ALL
+    SELECT k.product, c.problem, c.detail
+      FROM (SELECT DISTINCT product FROM datamesh.contract WHERE status <> 'retired') k,
+           datamesh.contract_problems(k.product) c
     UNION ALL
     SELECT pg_catalog.format('%I.%I', n.nspname, v.relname), 'not recorded',
            'A relation in a data_products schema that datamesh.product does not record.'
@@ -400,7 +488,7 @@ CREATE EVENT TRIGGER datamesh_ddl_command_start ON ddl_command_start
     WHEN TAG IN ('ALTER SCHEMA', 'ALTER TABLE', 'ALTER VIEW',
                  'ALTER MATERIALIZED VIEW', 'ALTER SEQUENCE',
                  'ALTER FOREIGN TABLE', 'DROP SCHEMA', 'DROP OWNED',
-                 'SECURITY LABEL')
+                 'DROP INDEX', 'SECURITY LABEL')
     EXECUTE FUNCTION datamesh.ddl_command_start();
 ALTER EVENT TRIGGER datamesh_ddl_command_start ENABLE ALWAYS;
 
@@ -413,7 +501,7 @@ ALTER EVENT TRIGGER datamesh_ddl_command_end ENABLE ALWAYS;
 CREATE EVENT TRIGGER datamesh_sql_drop ON sql_drop
     WHEN TAG IN ('DROP VIEW', 'DROP TABLE', 'DROP MATERIALIZED VIEW',
                  'DROP FOREIGN TABLE', 'DROP TYPE', 'DROP DOMAIN',
-                 'DROP FUNCTION', 'DROP OWNED', 'ALTER TABLE')
+                 'DROP FUNCTION', 'DROP OWNED', 'ALTER TABLE', 'DROP SCHEMA')
     EXECUTE FUNCTION datamesh.sql_drop();
 ALTER EVENT TRIGGER datamesh_sql_drop ENABLE ALWAYS;
 
@@ -423,7 +511,10 @@ ALTER EVENT TRIGGER datamesh_sql_drop ENABLE ALWAYS;
 
 GRANT USAGE ON SCHEMA datamesh TO PUBLIC;
 REVOKE ALL ON datamesh.domain, datamesh.setting, datamesh.product, datamesh.unmasked,
-    datamesh.pseudonym_scope, datamesh.pseudonym_key FROM PUBLIC;
+    datamesh.pseudonym_scope, datamesh.pseudonym_key, datamesh.contract,
+    datamesh.contract_event FROM PUBLIC;
+-- contracts are the public promises of the products
+GRANT SELECT ON datamesh.contract TO PUBLIC;
 GRANT SELECT ON datamesh.domains, datamesh.layers, datamesh.settings, datamesh.products,
     datamesh.pii_columns TO PUBLIC;
 
@@ -435,6 +526,7 @@ REVOKE EXECUTE ON FUNCTION datamesh.rotate_key(text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.mask_hash_support(internal) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.check_product(text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.verify() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION datamesh.contract_problems(text) FROM PUBLIC;
 
 -- ---------------------------------------------------------------------------
 -- Comments
@@ -478,6 +570,16 @@ COMMENT ON FUNCTION datamesh.rotate_key(text) IS
     'Replaces the pseudonym key of a scope (a named scope, or domain:KEY for a domain''s own). Admin only.';
 COMMENT ON FUNCTION datamesh.verify() IS
     'Products whose view differs from what would be generated now, and catalog rows without their objects or the reverse. Admin only.';
+COMMENT ON TABLE datamesh.contract IS 'Data contracts (ODCS v3.1): every published version.';
+COMMENT ON TABLE datamesh.contract_event IS 'Changes contracts let through: withdrawals after end of support, breaking changes with enforcement off.';
+COMMENT ON FUNCTION datamesh.publish_contract(regclass, jsonb) IS
+    'Validates an ODCS v3.1 contract, checks the product and its data fulfil it and that it is a valid successor; returns the version.';
+COMMENT ON FUNCTION datamesh.contract(regclass) IS 'The current contract of a product (NULL if none).';
+COMMENT ON FUNCTION datamesh.diff_contracts(jsonb, jsonb) IS
+    'The changes between two contract versions, each with its rule id and severity under the old version''s compatibility mode.';
+COMMENT ON FUNCTION datamesh.check_contract(regclass) IS
+    'Runs a product''s contract checks against its data: schema, required, unique, allowed values, row count, quality, freshness.';
+COMMENT ON FUNCTION datamesh.contract_problems(text) IS 'How a product breaks its contract now; used by datamesh.verify().';
 COMMENT ON FUNCTION datamesh.check_product(text) IS 'What is wrong with one product; used by datamesh.verify().';
 COMMENT ON FUNCTION datamesh.siphash(bytea, bytea, integer) IS
     'SipHash-2-4 with a key of the caller''s, to check the hash strategy against published test vectors.';

@@ -42,6 +42,7 @@
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/dependency.h"
+#include "catalog/index.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_namespace.h"
@@ -70,6 +71,8 @@
 #include "utils/syscache.h"
 
 #include "catalog.h"
+#include "classify.h"
+#include "contract_enforce.h"
 #include "datamesh.h"
 #include "depend.h"
 #include "enforce.h"
@@ -85,9 +88,11 @@
  */
 #define DDL_COMMANDS_COMMAND		9	/* command pg_ddl_command */
 #define DROPPED_CLASSID				1	/* classid oid */
+#define DROPPED_OBJID				2	/* objid oid */
 #define DROPPED_ORIGINAL			4	/* original bool */
 #define DROPPED_OBJECT_TYPE			7	/* object_type text */
 #define DROPPED_SCHEMA_NAME			8	/* schema_name text */
+#define DROPPED_OBJECT_NAME			9	/* object_name text */
 #define DROPPED_OBJECT_IDENTITY		10	/* object_identity text */
 
 PG_FUNCTION_INFO_V1(datamesh_ddl_command_start);
@@ -102,6 +107,8 @@ static void check_command(CollectedCommand *cmd, const ObjectAddress *object,
 static List *partitions_named(Node *parsetree);
 static bool attaches_partition(Node *parsetree);
 static bool only_harmless(Node *parsetree);
+static bool loosens_guarantees(Node *parsetree);
+static void touch_before(Node *parsetree);
 
 /*
  * Runs one of the event trigger support functions (which return a
@@ -165,6 +172,13 @@ datamesh_ddl_command_start(PG_FUNCTION_ARGS)
 		elog(ERROR, "not fired by event trigger manager");
 	trigdata = (EventTriggerData *) fcinfo->context;
 	parsetree = trigdata->parsetree;
+
+	/*
+	 * Contracts judge the net effect at commit; what is about to lose its
+	 * name or its index is remembered now, while its name is known.
+	 */
+	if (!dm_internal() && !creating_extension && dm_catalog_has_domains())
+		touch_before(parsetree);
 
 	if (!dm_enforcing())
 		PG_RETURN_VOID();
@@ -270,6 +284,7 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 	Node	   *parsetree;
 	bool		may_change_products;
+	bool		touch_contracts;
 	bool		rules;
 	bool		reach;
 
@@ -307,7 +322,15 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 	 * which is private, and a view keeps its columns' names and types.
 	 */
 	rules = datamesh_enforce && reach;
-	if (!rules && !may_change_products)
+
+	/*
+	 * What can break a contract without changing a product's view: a
+	 * REVOKE, an enum's labels, a NOT NULL or a key dropped upstream.
+	 * Contracts judge it at commit; here the products are only noted.
+	 */
+	touch_contracts = IsA(parsetree, GrantStmt) || IsA(parsetree, AlterEnumStmt) ||
+		(IsA(parsetree, AlterTableStmt) && loosens_guarantees(parsetree));
+	if (!rules && !may_change_products && !touch_contracts)
 		PG_RETURN_VOID();
 
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "datamesh ddl_command_end",
@@ -351,6 +374,24 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 			/* a partition attached or detached takes or loses labels */
 			regenerate = list_concat_unique_oid(regenerate,
 												partitions_named(cmd->parsetree));
+		}
+		if (touch_contracts)
+		{
+			if (cmd->type == SCT_Grant && !cmd->d.grant.istmt->is_grant &&
+				cmd->d.grant.istmt->objtype == OBJECT_TABLE)
+			{
+				ListCell   *lc2;
+
+				foreach(lc2, cmd->d.grant.istmt->objects)
+					if (dm_contract_is_product_view(lfirst_oid(lc2)))
+						dm_contract_touch(lfirst_oid(lc2));
+			}
+			else if (cmd->type == SCT_Simple && IsA(cmd->parsetree, AlterEnumStmt) &&
+					 cmd->d.simple.address.classId == TypeRelationId)
+				dm_contract_touch_type(cmd->d.simple.address.objectId);
+			else if (cmd->type == SCT_AlterTable &&
+					 cmd->d.alterTable.classId == RelationRelationId)
+				dm_contract_touch_downstream(cmd->d.alterTable.objectId);
 		}
 		if (!rules)
 			continue;
@@ -497,6 +538,94 @@ only_harmless(Node *parsetree)
 		}
 	}
 	return true;
+}
+
+/*
+ * Does an ALTER TABLE loosen what a contract may rely on (NOT NULL, a
+ * key), or change a column's type, without anything else that makes
+ * products be regenerated?
+ */
+static bool
+loosens_guarantees(Node *parsetree)
+{
+	ListCell   *lc;
+
+	foreach(lc, ((AlterTableStmt *) parsetree)->cmds)
+	{
+		AlterTableCmd *atc = lfirst(lc);
+
+		if (IsA(atc, AlterTableCmd) &&
+			(atc->subtype == AT_DropNotNull || atc->subtype == AT_DropConstraint ||
+			 atc->subtype == AT_AlterColumnType || atc->subtype == AT_DropColumn))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * At ddl_command_start, for contracts: a product view about to be renamed
+ * or moved (or every product of a data_products schema about to be
+ * renamed or dropped) is remembered under the name its contract knows; a
+ * unique index about to be dropped makes the products that read its table
+ * be judged at commit.
+ */
+static void
+touch_before(Node *parsetree)
+{
+	RangeVar   *relation = NULL;
+	ListCell   *lc;
+
+	if (IsA(parsetree, RenameStmt))
+	{
+		RenameStmt *stmt = (RenameStmt *) parsetree;
+
+		if (stmt->renameType == OBJECT_SCHEMA)
+		{
+			Oid			nspid = get_namespace_oid(stmt->subname, true);
+
+			if (OidIsValid(nspid) && dm_is_product_schema(nspid))
+				foreach(lc, dm_schema_members(nspid))
+					if (dm_contract_is_product_view(lfirst_oid(lc)))
+						dm_contract_touch(lfirst_oid(lc));
+		}
+		else if (stmt->renameType == OBJECT_VIEW || stmt->renameType == OBJECT_TABLE)
+			relation = stmt->relation;
+	}
+	else if (IsA(parsetree, AlterObjectSchemaStmt))
+		relation = ((AlterObjectSchemaStmt *) parsetree)->relation;
+	else if (IsA(parsetree, DropStmt))
+	{
+		DropStmt   *stmt = (DropStmt *) parsetree;
+
+		foreach(lc, stmt->objects)
+		{
+			if (stmt->removeType == OBJECT_INDEX)
+			{
+				Oid			indexid = RangeVarGetRelid(makeRangeVarFromNameList(lfirst(lc)),
+													   NoLock, true);
+
+				if (OidIsValid(indexid) && get_rel_relkind(indexid) == RELKIND_INDEX)
+					dm_contract_touch_downstream(IndexGetRelation(indexid, false));
+			}
+			else if (stmt->removeType == OBJECT_SCHEMA)
+			{
+				Oid			nspid = get_namespace_oid(strVal(lfirst(lc)), true);
+				ListCell   *lc2;
+
+				if (OidIsValid(nspid) && dm_is_product_schema(nspid))
+					foreach(lc2, dm_schema_members(nspid))
+						if (dm_contract_is_product_view(lfirst_oid(lc2)))
+							dm_contract_touch(lfirst_oid(lc2));
+			}
+		}
+	}
+	if (relation != NULL)
+	{
+		Oid			relid = RangeVarGetRelid(relation, NoLock, true);
+
+		if (OidIsValid(relid) && dm_contract_is_product_view(relid))
+			dm_contract_touch(relid);
+	}
 }
 
 /* does an ALTER TABLE attach or detach a partition, or change inheritance? */
@@ -731,6 +860,37 @@ check_dropped_product(TupleTableSlot *slot, void *arg)
 			 errhint("Withdraw the product with datamesh.unpublish_product() first.")));
 }
 
+/* row callback: a dropped product view is judged by its contract at commit */
+static void
+touch_dropped_product(TupleTableSlot *slot, void *arg)
+{
+	bool		isnull;
+	Datum		classid = slot_getattr(slot, DROPPED_CLASSID, &isnull);
+	Datum		objid;
+	Datum		type;
+	Datum		schema;
+	Datum		name;
+	DmDomain	domain;
+	DmLayer		layer;
+
+	if (isnull || DatumGetObjectId(classid) != RelationRelationId)
+		return;
+	type = slot_getattr(slot, DROPPED_OBJECT_TYPE, &isnull);
+	if (isnull || strcmp(TextDatumGetCString(type), "view") != 0)
+		return;
+	schema = slot_getattr(slot, DROPPED_SCHEMA_NAME, &isnull);
+	if (isnull ||
+		!dm_catalog_schema_name_domain(TextDatumGetCString(schema), &domain, &layer) ||
+		layer != DM_LAYER_DATA_PRODUCTS)
+		return;
+	name = slot_getattr(slot, DROPPED_OBJECT_NAME, &isnull);
+	if (isnull)
+		return;
+	objid = slot_getattr(slot, DROPPED_OBJID, &isnull);
+	dm_contract_touch_name(dm_qualify(TextDatumGetCString(schema), TextDatumGetCString(name)),
+						   isnull ? InvalidOid : DatumGetObjectId(objid));
+}
+
 /*
  * sql_drop: a data product is dropped only by unpublish_product.  Only a
  * DROP VIEW, DROP OWNED, or a drop with CASCADE can drop a view, so other
@@ -743,8 +903,15 @@ datamesh_sql_drop(PG_FUNCTION_ARGS)
 
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		elog(ERROR, "not fired by event trigger manager");
-	if (!dm_enforcing() || !dm_catalog_has_domains())
+	if (!dm_catalog_has_domains())
 		PG_RETURN_VOID();
+	if (!dm_enforcing())
+	{
+		/* a superuser's drop: contracts judge (and record) it at commit */
+		if (!dm_internal() && !creating_extension)
+			for_each_event_row(F_PG_EVENT_TRIGGER_DROPPED_OBJECTS, touch_dropped_product, NULL);
+		PG_RETURN_VOID();
+	}
 	parsetree = ((EventTriggerData *) fcinfo->context)->parsetree;
 	if (IsA(parsetree, DropStmt))
 	{

@@ -69,6 +69,7 @@
 #include "access.h"
 #include "catalog.h"
 #include "classify.h"
+#include "contract_enforce.h"
 #include "datamesh.h"
 #include "depend.h"
 #include "exec.h"
@@ -183,6 +184,8 @@ publish(ProductDef *def, const DmDomain *domain)
 	if (def->columns == NIL)
 		def->columns = dm_relation_columns(def->source, true);
 	viewid = dm_view_generate(def, domain, &hash_columns, &changed);
+	/* its contract, if any, judges the result at commit */
+	dm_contract_touch(viewid);
 	/*
 	 * Keys follow the scopes in use (create_domain, drop_domain,
 	 * set_pseudonym_scope); a publication by hand also makes a missing one,
@@ -373,6 +376,7 @@ datamesh_unpublish_product(PG_FUNCTION_ARGS)
 	product_arg(viewid, &domain, ACT_UNPUBLISH);
 	qview = dm_qualified_name(viewid);
 	dm_view_check_no_dependents(viewid, "unpublish");
+	dm_contract_touch_name(qview, viewid);
 	dm_exec_as(domain.owner, psprintf("DROP VIEW %s", qview));
 	values[0] = CStringGetTextDatum(qview);
 	dm_exec_catalog("DELETE FROM datamesh.unmasked WHERE product = $1", 1, types, values, NULL, false);
@@ -408,6 +412,11 @@ dm_product_regenerate_for(List *relids, bool redefined)
 	/* a parent's scan returns its children's rows: their labels reach it */
 	foreach(lc, list_copy(relids))
 		relids = list_concat_unique_oid(relids, dm_depend_ancestors(lfirst_oid(lc)));
+
+	/* a product changed itself (renamed, granted): its contract judges it */
+	foreach(lc, relids)
+		if (is_product_view(lfirst_oid(lc)))
+			dm_contract_touch(lfirst_oid(lc));
 
 	/*
 	 * The product views downstream, each once.  A product is a leaf of

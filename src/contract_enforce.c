@@ -1,0 +1,488 @@
+/*-------------------------------------------------------------------------
+ *
+ * contract_enforce.c
+ *		Contracts enforced on the net effect of a transaction.
+ *
+ * Event triggers and datamesh's own functions only collect which product
+ * views a statement may have changed (dm_contract_touch*: the product
+ * itself, or every product downstream of a changed relation or type,
+ * through pg_depend).  The verdict is taken once, at pre-commit, on the
+ * state the transaction would commit: each touched product with a
+ * contract is described from the catalogs (contract_model.c) and compared
+ * with what its contract promises by the rule engine (contract.c).  So a
+ * migration that drops and re-publishes a product with the same shape
+ * commits, and one that ends breaking fails, whatever path it took.
+ *
+ * A breaking change fails the commit with an error naming the product,
+ * the contract version, the rule, old and new value, the product's
+ * readers and the fix.  With datamesh.enforce off (a superuser's switch)
+ * it is recorded in datamesh.contract_event and reported as a warning.  A
+ * product whose contract is deprecated and past its end of support may be
+ * withdrawn: its versions are retired, and the event recorded.
+ *
+ * The touched set lives in TopTransactionContext and is forgotten at the
+ * end of every transaction.  A product touched under a name it no longer
+ * has is found again by its OID.
+ *
+ * IDENTIFICATION
+ *		src/contract_enforce.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/regproc.h"
+#include "utils/snapmgr.h"
+
+#include "catalog.h"
+#include "classify.h"
+#include "contract_enforce.h"
+#include "contract_model.h"
+#include "datamesh.h"
+#include "depend.h"
+#include "exec.h"
+#include "settings.h"
+
+/* at most this many readers are named in a message */
+#define MAX_CONSUMERS_NAMED 10
+
+/* a product view the transaction may have changed */
+typedef struct Touched
+{
+	Oid			relid;			/* the view when touched (may be gone) */
+	char	   *name;			/* its quoted qualified name then */
+} Touched;
+
+/* product views touched by the current transaction (TopTransactionContext) */
+static List *touched = NIL;
+
+static void contract_xact_callback(XactEvent event, void *arg);
+static void verdict(void);
+static void judge(const char *product, Oid relid, const char *today,
+				  List **report);
+static void record_event(const char *product, const char *version,
+						 const char *rule, const char *severity,
+						 const char *detail);
+static Oid	relid_of_name(const char *product);
+
+/* module load: the pre-commit verdict */
+void
+dm_contract_enforce_init(void)
+{
+	RegisterXactCallback(contract_xact_callback, NULL);
+}
+
+/* is relid a view of a data_products schema? */
+bool
+dm_contract_is_product_view(Oid relid)
+{
+	return get_rel_relkind(relid) == RELKIND_VIEW &&
+		dm_is_product_schema(get_rel_namespace(relid));
+}
+
+/*
+ * Remembers a product view as possibly changed by this transaction, under
+ * the name given (its contracted name, if it was just renamed or dropped)
+ * and its OID.
+ */
+void
+dm_contract_touch_name(const char *product, Oid viewid)
+{
+	MemoryContext old;
+	ListCell   *lc;
+	Touched    *t;
+
+	if (!IsTransactionState() || product == NULL)
+		return;
+	foreach(lc, touched)
+	{
+		t = lfirst(lc);
+		if (t->relid == viewid && strcmp(t->name, product) == 0)
+			return;
+	}
+	old = MemoryContextSwitchTo(TopTransactionContext);
+	t = palloc(sizeof(Touched));
+	t->relid = viewid;
+	t->name = pstrdup(product);
+	touched = lappend(touched, t);
+	MemoryContextSwitchTo(old);
+}
+
+/* remembers a product view, under its current name */
+void
+dm_contract_touch(Oid viewid)
+{
+	char	   *name = dm_qualified_name(viewid);
+
+	if (name != NULL)
+		dm_contract_touch_name(name, viewid);
+}
+
+/* every product view downstream of a relation, and the relation itself */
+void
+dm_contract_touch_downstream(Oid relid)
+{
+	ListCell   *lc;
+
+	if (dm_contract_is_product_view(relid))
+	{
+		dm_contract_touch(relid);
+		return;
+	}
+	foreach(lc, dm_depend_downstream(relid, dm_contract_is_product_view))
+		if (dm_contract_is_product_view(lfirst_oid(lc)))
+			dm_contract_touch(lfirst_oid(lc));
+}
+
+/* callback of dm_depend_dependents: collects dependent relations */
+static void
+collect_relation(const ObjectAddress *dependent, Oid dependent_schema,
+				 const ObjectAddress *referenced, Oid referenced_schema,
+				 void *arg)
+{
+	List	  **relids = (List **) arg;
+
+	if (dependent->classId == RelationRelationId)
+		*relids = list_append_unique_oid(*relids, dependent->objectId);
+}
+
+/*
+ * Every product that shows a column of this type (an enum whose labels
+ * changed): the relations with such a column, and what reads them.
+ */
+void
+dm_contract_touch_type(Oid typid)
+{
+	ObjectAddress type;
+	List	   *relids = NIL;
+	ListCell   *lc;
+
+	ObjectAddressSet(type, TypeRelationId, typid);
+	dm_depend_dependents(&type, collect_relation, &relids);
+	foreach(lc, relids)
+		dm_contract_touch_downstream(lfirst_oid(lc));
+}
+
+/* the readers of a product, for messages */
+char *
+dm_contract_consumers(Oid viewid)
+{
+	ObjectAddress view;
+	List	   *relids = NIL;
+	StringInfoData buf;
+	ListCell   *lc;
+	int			n = 0;
+
+	if (!OidIsValid(viewid) || get_rel_relkind(viewid) == '\0')
+		return pstrdup("none");
+	ObjectAddressSet(view, RelationRelationId, viewid);
+	dm_depend_dependents(&view, collect_relation, &relids);
+	if (relids == NIL)
+		return pstrdup("none");
+	initStringInfo(&buf);
+	foreach(lc, relids)
+	{
+		if (n == MAX_CONSUMERS_NAMED)
+		{
+			appendStringInfo(&buf, " and %d more", list_length(relids) - n);
+			break;
+		}
+		appendStringInfo(&buf, "%s%s", n > 0 ? ", " : "",
+						 dm_qualified_name(lfirst_oid(lc)));
+		n++;
+	}
+	return buf.data;
+}
+
+/*
+ * The fix for a breaking change, as an errhint: undo, deprecate first, or
+ * publish a new major version beside the product.
+ */
+char *
+dm_contract_fix(const DmChange *change, const DmContract *promise,
+				const char *product)
+{
+	const char *rule = change->rule;
+	int			next = promise->major + 1;
+	const char *dot = strrchr(product, '.');
+	const char *view = dot != NULL ? dot + 1 : product;
+
+	if (strcmp(rule, "O1") == 0 || strcmp(rule, "O8") == 0)
+		return psprintf("Keep the product, or deprecate it first: publish a version of its contract with status \"deprecated\" and an endOfSupport date; after that date it can be withdrawn.");
+	if (strcmp(rule, "O2") == 0)
+		return psprintf("Keep the product's name and schema; publish the new name as a product of its own beside it and deprecate this one.");
+	if (strcmp(rule, "O3") == 0)
+		return psprintf("Grant SELECT on %s to the consumer role again.", product);
+	if (strcmp(rule, "C18") == 0)
+		return psprintf("Classify the column again with datamesh.set_pii(); unmasking a contracted column needs a new major version of the contract (%d.0.0) first.", next);
+	if (strcmp(rule, "C1") == 0)
+		return psprintf("Keep the column, or deprecate it first (customProperties \"deprecated\" and \"endOfSupport\" in a new contract version) and remove it after that date, or publish the change as version %d.0.0 of a new product beside this one (e.g. %s_v%d).",
+						next, view, next);
+	return psprintf("Undo the change, or publish it as version %d.0.0 of a new product beside this one (e.g. %s_v%d) and deprecate this one.",
+					next, view, next);
+}
+
+/* ------------------------------------------------------------------------
+ * The verdict
+ * ------------------------------------------------------------------------
+ */
+
+/* pre-commit: judge what the transaction touched; forget it at the end */
+static void
+contract_xact_callback(XactEvent event, void *arg)
+{
+	switch (event)
+	{
+		case XACT_EVENT_PRE_COMMIT:
+		case XACT_EVENT_PRE_PREPARE:
+			if (touched != NIL)
+				verdict();
+			break;
+		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PREPARE:
+		case XACT_EVENT_PARALLEL_COMMIT:
+		case XACT_EVENT_PARALLEL_ABORT:
+			touched = NIL;
+			break;
+		default:
+			break;
+	}
+}
+
+/* the view of a quoted qualified name, or InvalidOid */
+static Oid
+relid_of_name(const char *product)
+{
+	List	   *names = stringToQualifiedNameList(product);
+
+	return RangeVarGetRelid(makeRangeVarFromNameList(names), NoLock, true);
+}
+
+/*
+ * Judges every touched product that has a contract, on the state the
+ * transaction would commit.
+ */
+static void
+verdict(void)
+{
+	List	   *work = touched;
+	List	   *done = NIL;
+	ListCell   *lc;
+	char	   *today;
+	MemoryContext cxt;
+	MemoryContext old;
+
+	touched = NIL;
+	if (!dm_catalog_has_domains())
+		return;
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "datamesh contract verdict",
+								ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(cxt);
+	PushActiveSnapshot(GetTransactionSnapshot());
+	dm_spi_connect();
+	today = dm_contract_today();
+
+	foreach(lc, work)
+	{
+		Touched    *t = lfirst(lc);
+		char	   *now_named = NULL;
+		ListCell   *lc2;
+		bool		seen = false;
+
+		foreach(lc2, done)
+			if (strcmp(lfirst(lc2), t->name) == 0)
+				seen = true;
+		if (!seen)
+		{
+			judge(t->name, t->relid, today, NULL);
+			done = lappend(done, t->name);
+		}
+
+		/* touched under one name and renamed since: its contract's name? */
+		if (OidIsValid(t->relid) && dm_contract_is_product_view(t->relid))
+			now_named = dm_qualified_name(t->relid);
+		if (now_named != NULL && strcmp(now_named, t->name) != 0)
+		{
+			seen = false;
+			foreach(lc2, done)
+				if (strcmp(lfirst(lc2), now_named) == 0)
+					seen = true;
+			if (!seen)
+			{
+				judge(now_named, t->relid, today, NULL);
+				done = lappend(done, now_named);
+			}
+		}
+	}
+
+	SPI_finish();
+	PopActiveSnapshot();
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(cxt);
+}
+
+/*
+ * Judges one product: its state against its current contract version
+ * (against every active version under a _TRANSITIVE mode).  With report
+ * NULL, at commit: a breaking change is an error (a warning and an event
+ * with enforcement off), a withdrawal after the end of support retires
+ * the contract.  Else the breaking changes are appended to *report as
+ * DmChange, changing nothing.  (SPI connected)
+ */
+static void
+judge(const char *product, Oid relid, const char *today, List **report)
+{
+	List	   *stored = dm_contract_stored(product, true);
+	DmStoredContract *current;
+	DmContract *first;
+	DmContract *actual;
+	Oid			now;
+	ListCell   *lc;
+
+	if (stored == NIL)
+		return;
+	current = linitial(stored);
+	now = relid_of_name(product);
+	if (!OidIsValid(now) && OidIsValid(relid) && get_rel_relkind(relid) == RELKIND_VIEW)
+		now = relid;
+	actual = dm_contract_actual(now, product);
+
+	/*
+	 * Withdrawn after the end of support of a deprecated contract: the
+	 * versions retire, and the event is recorded.
+	 */
+	if (report == NULL && (!actual->exists || actual->unpublished) &&
+		strcmp(current->status, "deprecated") == 0 &&
+		current->end_of_support != NULL &&
+		strcmp(current->end_of_support, today) <= 0)
+	{
+		Oid			types[1] = {TEXTOID};
+		Datum		values[1];
+
+		values[0] = CStringGetTextDatum(product);
+		dm_exec_catalog("UPDATE datamesh.contract SET status = 'retired'"
+						" WHERE product = $1 AND status <> 'retired'",
+						1, types, values, NULL, false);
+		record_event(product, current->version, "G7", "info",
+					 psprintf("Product withdrawn after the end of support (%s) of its deprecated contract; its versions are retired.",
+							  current->end_of_support));
+		return;
+	}
+
+	first = NULL;
+	foreach(lc, stored)
+	{
+		DmStoredContract *s = lfirst(lc);
+		DmContract *promise = dm_contract_promise(s);
+		DmChangeList changes;
+		StringInfoData rules;
+		DmChange   *worst = NULL;
+		int			nbreaking = 0;
+		int			i;
+
+		if (first == NULL)
+			first = promise;
+		/* only the current version, unless the mode is transitive */
+		else if (!first->transitive)
+			break;
+
+		memset(&changes, 0, sizeof(changes));
+		dm_contract_diff(promise, actual, first->compat, today, &changes);
+		initStringInfo(&rules);
+		for (i = 0; i < changes.n; i++)
+		{
+			if (changes.items[i].severity != DM_SEV_BREAKING)
+				continue;
+			if (worst == NULL)
+				worst = &changes.items[i];
+			appendStringInfo(&rules, "%s%s", nbreaking > 0 ? ", " : "",
+							 changes.items[i].rule);
+			nbreaking++;
+		}
+		if (worst == NULL)
+			continue;
+
+		if (report != NULL)
+		{
+			for (i = 0; i < changes.n; i++)
+				if (changes.items[i].severity == DM_SEV_BREAKING)
+				{
+					DmChange   *copy = palloc(sizeof(DmChange));
+
+					*copy = changes.items[i];
+					copy->path = psprintf("contract \"%s\" version %s", s->id, s->version);
+					*report = lappend(*report, copy);
+				}
+			continue;
+		}
+		if (!datamesh_enforce)
+		{
+			for (i = 0; i < changes.n; i++)
+				if (changes.items[i].severity == DM_SEV_BREAKING)
+					record_event(product, s->version, changes.items[i].rule,
+								 "breaking", changes.items[i].detail);
+			ereport(WARNING,
+					(errmsg("committing a change that breaks the data contract of product %s",
+							product),
+					 errdetail("Contract \"%s\" version %s: %s (rule %s). datamesh.enforce is off; the change is recorded in datamesh.contract_event.",
+							   s->id, s->version, worst->detail, rules.data)));
+			continue;
+		}
+		ereport(ERROR,
+				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+				 errmsg("transaction would break the data contract of product %s",
+						product),
+				 errdetail("Contract \"%s\" version %s (%s), rule %s: %s Old: %s; new: %s.%s Readers of the product: %s.",
+						   s->id, s->version,
+						   dm_contract_compat_name(first->compat, first->transitive),
+						   worst->rule, worst->detail,
+						   worst->old_value ? worst->old_value : "none",
+						   worst->new_value ? worst->new_value : "none",
+						   nbreaking > 1 ? psprintf(" All breaking changes: %s.", rules.data) : "",
+						   dm_contract_consumers(now)),
+				 errhint("%s", dm_contract_fix(worst, promise, product))));
+	}
+}
+
+/* records what a contract let through (SPI connected) */
+static void
+record_event(const char *product, const char *version, const char *rule,
+			 const char *severity, const char *detail)
+{
+	Oid			types[5] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+	Datum		values[5];
+
+	values[0] = CStringGetTextDatum(product);
+	values[1] = CStringGetTextDatum(version);
+	values[2] = CStringGetTextDatum(rule);
+	values[3] = CStringGetTextDatum(severity);
+	values[4] = CStringGetTextDatum(detail ? detail : "");
+	dm_exec_catalog("INSERT INTO datamesh.contract_event"
+					" (product, version, rule, severity, detail, actor)"
+					" VALUES ($1, $2, $3, $4, $5, SESSION_USER)",
+					5, types, values, NULL, false);
+}
+
+/*
+ * The ways a product breaks its contract now, as DmChange (path names the
+ * contract version); NIL if none or no contract.  (SPI connected)
+ */
+List *
+dm_contract_problems(const char *product)
+{
+	List	   *report = NIL;
+
+	judge(product, relid_of_name(product), dm_contract_today(), &report);
+	return report;
+}
