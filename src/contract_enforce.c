@@ -451,6 +451,10 @@ judge(const char *product, Oid relid, const char *today, List **report)
 						   worst->new_value ? worst->new_value : "none",
 						   nbreaking > 1 ? psprintf(" All breaking changes: %s.", rules.data) : "",
 						   dm_contract_consumers(now)),
+				 (strcmp(worst->rule, "O1") == 0 || strcmp(worst->rule, "O8") == 0) &&
+				 strcmp(current->status, "deprecated") == 0 && current->end_of_support != NULL ?
+				 errhint("Contract version %s is deprecated with end of support %s: the product can be withdrawn from that date on.",
+						 current->version, current->end_of_support) :
 				 errhint("%s", dm_contract_fix(worst, promise, product))));
 	}
 }

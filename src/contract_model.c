@@ -740,11 +740,13 @@ dm_contract_stored(const char *product, bool all)
 
 	values[0] = CStringGetTextDatum(product);
 	dm_exec_catalog(all ?
-					"SELECT id, version, product, status, compatibility, end_of_support::text,"
+					"SELECT id, version, product, status, compatibility,"
+					" pg_catalog.to_char(end_of_support, 'YYYY-MM-DD'),"
 					" document, baseline FROM datamesh.contract"
 					" WHERE product = $1 AND status <> 'retired'"
 					" ORDER BY major DESC, minor DESC, patch DESC, published_at DESC" :
-					"SELECT id, version, product, status, compatibility, end_of_support::text,"
+					"SELECT id, version, product, status, compatibility,"
+					" pg_catalog.to_char(end_of_support, 'YYYY-MM-DD'),"
 					" document, baseline FROM datamesh.contract"
 					" WHERE product = $1 AND status <> 'retired'"
 					" ORDER BY major DESC, minor DESC, patch DESC, published_at DESC LIMIT 1",

@@ -195,10 +195,13 @@ version_cmp(const DmContract *a, int major, int minor, int patch)
 }
 
 /*
- * The new version must follow every published version of its id: higher
- * than the highest, and not breaking against the previous one (every
- * active one of the same major under a _TRANSITIVE mode) without a new
- * major version.  A product keeps its contract id.  (SPI connected)
+ * The new version must follow the product's own versions: higher than the
+ * highest, and not breaking against the previous one (every active one of
+ * the same major under a _TRANSITIVE mode) without a new major version.
+ * A product keeps its contract id.  A product's first version of an id
+ * that other products already carry starts a new major line beside them
+ * (orders_v2 beside orders): its major is higher than theirs, and their
+ * lines go on (to be deprecated) independently.  (SPI connected)
  */
 static void
 check_successor(const char *product, const DmContract *c, const char *today)
@@ -222,10 +225,33 @@ check_successor(const char *product, const DmContract *c, const char *today)
 				 errdetail("A new version of a product's contract keeps its id."),
 				 errhint("Set id to the current contract's id.")));
 
-	dm_exec_catalog("SELECT version, major, minor, patch, status, document, product"
-					" FROM datamesh.contract WHERE id = $2 OR product = $1"
-					" ORDER BY major DESC, minor DESC, patch DESC",
+	/* a new line beside other products: a higher major than theirs */
+	dm_exec_catalog("SELECT max(major), pg_catalog.string_agg(DISTINCT product, ', ')"
+					" FROM datamesh.contract WHERE id = $2 AND product <> $1"
+					" AND NOT EXISTS (SELECT FROM datamesh.contract o"
+					"                 WHERE o.product = $1 AND o.status <> 'retired')",
 					2, types, values, NULL, false);
+	if (SPI_processed > 0)
+	{
+		bool		isnull;
+		Datum		max = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull && DatumGetInt32(max) >= c->major)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("contract \"%s\" version %s would start a second line of major version %d",
+							c->id, c->version, c->major),
+					 errdetail("Product %s carries major version %d of the contract.",
+							   SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2),
+							   DatumGetInt32(max)),
+					 errhint("A product beside another one carries the next major version: publish it as %d.0.0.",
+							 DatumGetInt32(max) + 1)));
+	}
+
+	dm_exec_catalog("SELECT version, major, minor, patch, status, document"
+					" FROM datamesh.contract WHERE product = $1"
+					" ORDER BY major DESC, minor DESC, patch DESC",
+					1, types, values, NULL, false);
 	rows = SPI_tuptable;
 	n = SPI_processed;
 	for (i = 0; i < n; i++)
