@@ -10,7 +10,8 @@
  * rights than its caller has.  Each check's query runs in an internal
  * subtransaction that is always rolled back, with transaction_read_only
  * on, search_path "pg_catalog, pg_temp", as a security-restricted
- * operation, through SPI in read-only mode, and bounded in time by
+ * operation, through SPI in read-only mode (a contract's query must be
+ * one plain SELECT, returning one number), and bounded in time by
  * dm_contract_check_timeout_ms (the statement timeout only arms at the
  * start of a top-level statement, so the bound uses the timer itself and
  * gives back the caller's own deadline afterwards).  A check that fails to
@@ -35,8 +36,6 @@
  */
 #include "postgres.h"
 
-#include <math.h>
-
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
@@ -60,6 +59,7 @@
 #include "utils/guc.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
+#include "utils/plancache.h"
 #include "utils/resowner.h"
 #include "utils/timeout.h"
 #include "utils/timestamp.h"
@@ -226,6 +226,83 @@ error_detail(ErrorData *edata, bool timed_out)
 }
 
 /*
+ * Is a prepared statement one plain SELECT: no other statement, no
+ * utility command, no data-modifying WITH, no FOR UPDATE?  SPI's read-only
+ * mode refuses the others too, but with a message about functions.
+ */
+static bool
+plan_is_select(SPIPlanPtr plan)
+{
+	List	   *sources = SPI_plan_get_plan_sources(plan);
+	CachedPlanSource *source;
+	ListCell   *lc;
+
+	if (list_length(sources) != 1)
+		return false;
+	source = linitial(sources);
+	if (source->raw_parse_tree == NULL || source->query_list == NIL)
+		return false;
+	foreach(lc, source->query_list)
+	{
+		Query	   *query = lfirst_node(Query, lc);
+
+		if (query->commandType != CMD_SELECT || query->utilityStmt != NULL ||
+			query->hasModifyingCTE || query->rowMarks != NIL)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Reads the numbers of a check query's one row from SPI_tuptable into q,
+ * or sets q->error (in cxt) if the result has not the expected shape.
+ */
+static void
+read_row(CheckQuery *q, int rc, MemoryContext cxt)
+{
+	TupleDesc	desc;
+	HeapTuple	row;
+	int			i;
+
+	if (rc != SPI_OK_SELECT || SPI_tuptable == NULL)
+	{
+		q->error = MemoryContextStrdup(cxt, "The query returns no rows: it must be a SELECT that returns one number.");
+		return;
+	}
+	if (SPI_processed != 1)
+	{
+		q->error = MemoryContextStrdup(cxt,
+									   psprintf("The query returns " UINT64_FORMAT " rows, not one.",
+												(uint64) SPI_processed));
+		return;
+	}
+	desc = SPI_tuptable->tupdesc;
+	row = SPI_tuptable->vals[0];
+	if (q->contract_sql && desc->natts != 1)
+	{
+		q->error = MemoryContextStrdup(cxt,
+									   psprintf("The query returns %d columns, not one.",
+												desc->natts));
+		return;
+	}
+	for (i = 0; i < q->ncols && i < desc->natts; i++)
+	{
+		Oid			typid = SPI_gettypeid(desc, i + 1);
+		Datum		value = SPI_getbinval(row, desc, i + 1, &q->isnull[i]);
+
+		if (!q->isnull[i] && !datum_number(value, typid, &q->result[i]))
+		{
+			q->error = MemoryContextStrdup(cxt,
+										   psprintf("The query returns type %s, not a number.",
+													format_type_be(typid)));
+			return;
+		}
+	}
+	if (q->contract_sql && q->isnull[0])
+		q->error = MemoryContextStrdup(cxt, "The query returns NULL, not a number.");
+}
+
+/*
  * Runs q->sql as the current user, read-only, in a subtransaction that is
  * always rolled back, and reads q->ncols numbers from its one row into
  * q->result (NULL sets q->isnull).  An error, or a contract's query that
@@ -255,6 +332,7 @@ run_query(CheckQuery *q)
 	{
 		Oid			save_user;
 		int			save_sec;
+		SPIPlanPtr	plan;
 		int			rc;
 
 		/* both are undone when the subtransaction rolls back */
@@ -271,43 +349,21 @@ run_query(CheckQuery *q)
 							   save_sec | SECURITY_RESTRICTED_OPERATION);
 
 		dm_spi_connect();
-		rc = SPI_execute_with_args(q->sql, q->has_arg ? 1 : 0, &argtype,
-								   &q->arg, NULL, true, 0);
-		(void) disarm_timeout(&timeout);
-		if (rc < 0)
-			elog(ERROR, "SPI_execute_with_args failed (%s)",
-				 SPI_result_code_string(rc));
-
-		if (rc != SPI_OK_SELECT || SPI_tuptable == NULL)
-			q->error = MemoryContextStrdup(cxt, "The query returns no rows: it must be a SELECT that returns one number.");
-		else if (SPI_processed != 1)
-			q->error = MemoryContextStrdup(cxt,
-										   psprintf("The query returns " UINT64_FORMAT " rows, not one.",
-													(uint64) SPI_processed));
-		else if (q->contract_sql && SPI_tuptable->tupdesc->natts != 1)
-			q->error = MemoryContextStrdup(cxt,
-										   psprintf("The query returns %d columns, not one.",
-													SPI_tuptable->tupdesc->natts));
+		plan = SPI_prepare(q->sql, q->has_arg ? 1 : 0, &argtype);
+		if (plan == NULL)
+			elog(ERROR, "SPI_prepare failed (%s)",
+				 SPI_result_code_string(SPI_result));
+		if (q->contract_sql && !plan_is_select(plan))
+			q->error = MemoryContextStrdup(cxt, "The query must be one SELECT that writes nothing and locks no row.");
 		else
 		{
-			TupleDesc	desc = SPI_tuptable->tupdesc;
-			HeapTuple	row = SPI_tuptable->vals[0];
-
-			for (i = 0; i < q->ncols && i < desc->natts && q->error == NULL; i++)
-			{
-				bool		isnull;
-				Datum		value = SPI_getbinval(row, desc, i + 1, &isnull);
-
-				q->isnull[i] = isnull;
-				if (!isnull &&
-					!datum_number(value, SPI_gettypeid(desc, i + 1), &q->result[i]))
-					q->error = MemoryContextStrdup(cxt,
-												   psprintf("The query returns type %s, not a number.",
-															format_type_be(SPI_gettypeid(desc, i + 1))));
-			}
-			if (q->contract_sql && q->error == NULL && q->isnull[0])
-				q->error = MemoryContextStrdup(cxt, "The query returns NULL, not a number.");
+			rc = SPI_execute_plan(plan, &q->arg, NULL, true, 0);
+			if (rc < 0)
+				elog(ERROR, "SPI_execute_plan failed (%s)",
+					 SPI_result_code_string(rc));
+			read_row(q, rc, cxt);
 		}
+		(void) disarm_timeout(&timeout);
 
 		SPI_finish();
 		SetUserIdAndSecContext(save_user, save_sec);
@@ -355,6 +411,13 @@ add_result(CheckRun *run, const char *name, const char *status,
 	r->status = pstrdup(status);
 	r->detail = detail ? pstrdup(detail) : NULL;
 	run->results = lappend(run->results, r);
+}
+
+/* "1 row", "2 rows": a count with its words in the singular or plural */
+static char *
+count_text(double n, const char *one, const char *many)
+{
+	return psprintf("%.0f %s", n, n == 1 ? one : many);
 }
 
 /* a text[] of the non-NULL entries of a list of strings */
@@ -429,8 +492,8 @@ check_schema(CheckRun *run, const DmContract *c)
 	}
 	if (failed == 0)
 		add_result(run, "schema", "pass",
-				   psprintf("The product has the %d columns of the contract, of the contracted types.",
-							c->nprops));
+				   psprintf("The product has the %s of the contract, of the contracted types.",
+							count_text(c->nprops, "column", "columns")));
 }
 
 /* required:<col>: no NULL in the column */
@@ -448,10 +511,11 @@ check_required(CheckRun *run, const DmProperty *p)
 		add_result(run, name, "error", q.error);
 	else if (q.result[0] == 0)
 		add_result(run, name, "pass",
-				   psprintf("No NULL in %.0f rows.", q.result[1]));
+				   psprintf("No NULL in %s.", count_text(q.result[1], "row", "rows")));
 	else
 		add_result(run, name, "fail",
-				   psprintf("%.0f of %.0f rows are NULL.", q.result[0], q.result[1]));
+				   psprintf("NULL in %.0f of %s.", q.result[0],
+							count_text(q.result[1], "row", "rows")));
 }
 
 /* unique:<col>: no value twice among the non-NULL ones */
@@ -472,7 +536,8 @@ check_unique(CheckRun *run, const DmProperty *p)
 		add_result(run, name, "pass", "No value occurs more than once.");
 	else
 		add_result(run, name, "fail",
-				   psprintf("%.0f values occur more than once.", q.result[0]));
+				   psprintf("%s more than once.",
+							count_text(q.result[0], "value occurs", "values occur")));
 }
 
 /* compares two properties by their place in the primary key */
@@ -533,8 +598,9 @@ check_primary_key(CheckRun *run, const DmContract *c)
 				   psprintf("The key (%s) is never NULL and unique.", cols.data));
 	else
 		add_result(run, "primary_key", "fail",
-				   psprintf("%.0f rows have a NULL in the key (%s); %.0f key values occur more than once.",
-							q.result[0], cols.data, q.result[1]));
+				   psprintf("%s a NULL in the key (%s); %s more than once.",
+							count_text(q.result[0], "row has", "rows have"), cols.data,
+							count_text(q.result[1], "key value occurs", "key values occur")));
 }
 
 /* allowed_values:<col>: no non-NULL value outside the list, as text */
@@ -559,8 +625,9 @@ check_allowed_values(CheckRun *run, const DmProperty *p)
 							p->nvalid_values));
 	else
 		add_result(run, name, "fail",
-				   psprintf("%.0f rows hold a value outside the %d allowed values.",
-							q.result[0], p->nvalid_values));
+				   psprintf("%s a value outside the %d allowed values.",
+							count_text(q.result[0], "row holds", "rows hold"),
+							p->nvalid_values));
 }
 
 /* the threshold of a quality rule, for details: "> 0", "between 1 and 5" */
@@ -848,13 +915,15 @@ check_quality(CheckRun *run, const DmQuality *q, const DmProperty *p)
 		measured = cq.result[0];
 	add_result(run, name, meets(q, measured) ? "pass" : "fail",
 			   strcmp(q->metric, "rowCount") == 0 ?
-			   psprintf("rowCount: %.0f rows; the rule requires %s.",
-						measured, threshold_text(q)) :
+			   psprintf("rowCount: %s; the rule requires %s.",
+						count_text(measured, "row", "rows"), threshold_text(q)) :
 			   percent ?
-			   psprintf("%s: %.2f percent of %.0f rows; the rule requires %s.",
-						q->metric, measured, cq.result[1], threshold_text(q)) :
-			   psprintf("%s: %.0f of %.0f rows; the rule requires %s.",
-						q->metric, measured, cq.result[1], threshold_text(q)));
+			   psprintf("%s: %.2f percent of %s; the rule requires %s.",
+						q->metric, measured, count_text(cq.result[1], "row", "rows"),
+						threshold_text(q)) :
+			   psprintf("%s: %.0f of %s; the rule requires %s.",
+						q->metric, measured, count_text(cq.result[1], "row", "rows"),
+						threshold_text(q)));
 }
 
 /*

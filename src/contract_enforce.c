@@ -51,7 +51,6 @@
 #include "datamesh.h"
 #include "depend.h"
 #include "exec.h"
-#include "settings.h"
 
 /* at most this many readers are named in a message */
 #define MAX_CONSUMERS_NAMED 10
@@ -75,12 +74,6 @@ static void record_event(const char *product, const char *version,
 						 const char *detail);
 static Oid	relid_of_name(const char *product);
 
-/* module load: the pre-commit verdict */
-void
-dm_contract_enforce_init(void)
-{
-	RegisterXactCallback(contract_xact_callback, NULL);
-}
 
 /* is relid a view of a data_products schema? */
 bool
@@ -102,8 +95,16 @@ dm_contract_touch_name(const char *product, Oid viewid)
 	ListCell   *lc;
 	Touched    *t;
 
+	static bool registered = false;
+
 	if (!IsTransactionState() || product == NULL)
 		return;
+	/* the verdict at pre-commit, from the first product touched on */
+	if (!registered)
+	{
+		RegisterXactCallback(contract_xact_callback, NULL);
+		registered = true;
+	}
 	foreach(lc, touched)
 	{
 		t = lfirst(lc);

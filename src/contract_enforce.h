@@ -15,8 +15,6 @@
 
 #include "contract.h"
 
-extern void dm_contract_enforce_init(void);
-
 /* a product view that the current transaction may have changed */
 extern void dm_contract_touch(Oid viewid);
 extern void dm_contract_touch_name(const char *product, Oid viewid);

@@ -124,14 +124,20 @@ jansson_pfree(void *ptr)
 }
 
 /*
- * Module load: the model and jansson allocate in PostgreSQL memory, so an
- * error in the middle of a parse leaks nothing.
+ * The model and jansson allocate in PostgreSQL memory, so an error in the
+ * middle of a parse leaks nothing.  Set before the first model is made
+ * (every model comes from here; the engine allocates only for models).
  */
-void
-dm_contract_model_init(void)
+static void
+use_postgres_memory(void)
 {
+	static bool done = false;
+
+	if (done)
+		return;
 	dm_contract_alloc = contract_palloc0;
 	dm_json_set_alloc(jansson_palloc, jansson_pfree);
+	done = true;
 }
 
 /* ------------------------------------------------------------------------
@@ -187,6 +193,7 @@ dm_contract_parse(Jsonb *document, int flags)
 	DmJsonError err;
 	int			i;
 
+	use_postgres_memory();
 	memset(&err, 0, sizeof(err));
 	if (!dm_json_parse_contract(text, strlen(text), flags, c, &err))
 		ereport(ERROR,
@@ -588,6 +595,7 @@ dm_contract_actual(Oid viewid, const char *product)
 	int			pk_needed = -1;
 	int			i;
 
+	use_postgres_memory();
 	c->is_actual = true;
 	c->physical_name = pstrdup(product);
 	c->notice_days = -1;

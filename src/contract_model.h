@@ -30,8 +30,6 @@ typedef struct DmStoredContract
 	Jsonb	   *baseline;
 } DmStoredContract;
 
-extern void dm_contract_model_init(void);
-
 /*
  * A document as a model, its types resolved with PostgreSQL's parser.
  * Raises a clear error naming the JSON path of a bad field.  flags:

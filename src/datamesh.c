@@ -25,8 +25,6 @@
 
 #include "access.h"
 #include "catalog.h"
-#include "contract_enforce.h"
-#include "contract_model.h"
 #include "datamesh.h"
 #include "exec.h"
 #include "label.h"
@@ -59,8 +57,6 @@ _PG_init(void)
 	dm_catalog_init();
 	dm_access_init();
 	dm_exec_init();
-	dm_contract_model_init();
-	dm_contract_enforce_init();
 }
 
 /*
