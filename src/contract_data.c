@@ -5,9 +5,10 @@
  *		function check_contract.
  *
  * Every check reads the product view -- never its private source -- as
- * the calling user: no privilege is switched, so that a quality rule's
- * SQL, written by whoever published the contract, never runs with more
- * rights than its caller has.  Each check's query runs in an internal
+ * the owner role of the product's domain (see check_user): a quality
+ * rule's SQL is the team's code and runs with the team's rights, never a
+ * superuser's who happens to call check_contract, and every caller gets
+ * the same verdict on the true data.  Each check's query runs in an internal
  * subtransaction that is always rolled back, with transaction_read_only
  * on, search_path "pg_catalog, pg_temp", as a security-restricted
  * operation, through SPI in read-only mode (a contract's query must be
@@ -108,8 +109,19 @@ typedef struct CheckRun
 	char	   *view;			/* the view's quoted qualified name */
 	bool		has_domain;		/* the view is in a schema of a domain */
 	DmDomain	domain;			/* its domain, if has_domain */
+	bool		publishing;		/* publish_contract, not check_contract */
 	List	   *results;		/* DmCheckResult, in the order run */
 } CheckRun;
+
+/*
+ * Who runs the checks' queries: the owner role of the product's domain.
+ * The contract is the team's promise and its quality SQL the team's code,
+ * so it runs with the team's rights on the true data whoever asks: a
+ * superuser calling check_contract does not run a team's query as
+ * superuser, and a consumer gets the same verdict (counts, never values)
+ * as the team.  InvalidOid outside dm_contract_data_checks.
+ */
+static Oid	check_user = InvalidOid;
 
 /* the bound on one check's query in milliseconds; 0 for none */
 int			dm_contract_check_timeout_ms = DM_CHECK_TIMEOUT_DEFAULT_MS;
@@ -128,6 +140,8 @@ static void check_quality(CheckRun *run, const DmQuality *q,
 						  const DmProperty *p);
 static void check_freshness(CheckRun *run, const DmSla *sla);
 static List *upstream_relations(Oid viewid, const CheckRun *run);
+static void run_checks(CheckRun *run, const DmContract *contract,
+					   bool publishing);
 
 /* ------------------------------------------------------------------------
  * Running one query
@@ -343,10 +357,11 @@ run_query(CheckQuery *q)
 								 PGC_USERSET, PGC_S_SESSION,
 								 GUC_ACTION_LOCAL, true, 0, false);
 
-		/* the same user; no SET ROLE, no temporary objects */
+		/* the domain's team (see check_user); no SET ROLE, no temporary objects */
 		GetUserIdAndSecContext(&save_user, &save_sec);
-		SetUserIdAndSecContext(save_user,
-							   save_sec | SECURITY_RESTRICTED_OPERATION);
+		SetUserIdAndSecContext(OidIsValid(check_user) ? check_user : save_user,
+							   save_sec | SECURITY_LOCAL_USERID_CHANGE |
+							   SECURITY_RESTRICTED_OPERATION);
 
 		dm_spi_connect();
 		plan = SPI_prepare(q->sql, q->has_arg ? 1 : 0, &argtype);
@@ -459,6 +474,12 @@ check_schema(CheckRun *run, const DmContract *c)
 
 		if (attnum <= 0)
 		{
+			const char *eos = p->end_of_support ? p->end_of_support : c->end_of_support;
+
+			/* a deprecated column may go after its end of support (G7) */
+			if ((p->deprecated || (c->status && strcmp(c->status, "deprecated") == 0)) &&
+				eos != NULL && strcmp(eos, dm_contract_today()) <= 0)
+				continue;
 			add_result(run, "schema", "fail",
 					   psprintf("Column \"%s\" of the contract is not a column of the product.",
 								p->name));
@@ -772,6 +793,10 @@ check_quality(CheckRun *run, const DmQuality *q, const DmProperty *p)
 	else
 		name = psprintf("quality:%s", key);
 
+	/* rules for people and other engines do not hold up a publication */
+	if (run->publishing &&
+		(pg_strcasecmp(type, "custom") == 0 || pg_strcasecmp(type, "text") == 0))
+		return;
 	if (pg_strcasecmp(type, "custom") == 0)
 	{
 		add_result(run, name, "error",
@@ -1126,7 +1151,8 @@ check_freshness(CheckRun *run, const DmSla *sla)
 }
 
 /*
- * Runs the contract's checks against the product's data, as the caller,
+ * Runs the contract's checks against the product's data, as the domain's
+ * owner role,
  * read-only: schema (unless publishing), required, unique, allowed
  * values, primary key, quality rules (schema-level, then each property's),
  * freshness (unless publishing).  Returns a List of DmCheckResult in the
@@ -1138,8 +1164,6 @@ dm_contract_data_checks(Oid viewid, const DmContract *contract, bool publishing)
 {
 	CheckRun	run;
 	DmLayer		layer;
-	int			i;
-	int			j;
 
 	if (get_rel_name(viewid) == NULL)
 		ereport(ERROR,
@@ -1150,33 +1174,52 @@ dm_contract_data_checks(Oid viewid, const DmContract *contract, bool publishing)
 	run.view = dm_qualified_name(viewid);
 	run.has_domain = dm_catalog_schema_domain(get_rel_namespace(viewid),
 											  &run.domain, &layer);
+	run.publishing = publishing;
+	check_user = run.has_domain ? run.domain.owner : InvalidOid;
+	PG_TRY();
+	{
+		run_checks(&run, contract, publishing);
+	}
+	PG_FINALLY();
+	{
+		check_user = InvalidOid;
+	}
+	PG_END_TRY();
+	return run.results;
+}
+
+/* the checks of dm_contract_data_checks, in order */
+static void
+run_checks(CheckRun *run, const DmContract *contract, bool publishing)
+{
+	int			i;
+	int			j;
 
 	if (!publishing)
-		check_schema(&run, contract);
+		check_schema(run, contract);
 	for (i = 0; i < contract->nprops; i++)
 	{
 		const DmProperty *p = &contract->props[i];
 
 		if (p->required)
-			check_required(&run, p);
+			check_required(run, p);
 		if (p->unique)
-			check_unique(&run, p);
+			check_unique(run, p);
 		if (p->has_valid_values)
-			check_allowed_values(&run, p);
+			check_allowed_values(run, p);
 	}
-	check_primary_key(&run, contract);
+	check_primary_key(run, contract);
 	for (i = 0; i < contract->nquality; i++)
-		check_quality(&run, &contract->quality[i], NULL);
+		check_quality(run, &contract->quality[i], NULL);
 	for (i = 0; i < contract->nprops; i++)
 		for (j = 0; j < contract->props[i].nquality; j++)
-			check_quality(&run, &contract->props[i].quality[j],
+			check_quality(run, &contract->props[i].quality[j],
 						  &contract->props[i]);
 	if (!publishing)
 		for (i = 0; i < contract->nslas; i++)
 			if (contract->slas[i].property != NULL &&
 				pg_strcasecmp(contract->slas[i].property, "freshness") == 0)
-				check_freshness(&run, &contract->slas[i]);
-	return run.results;
+				check_freshness(run, &contract->slas[i]);
 }
 
 /* ------------------------------------------------------------------------
@@ -1187,7 +1230,8 @@ dm_contract_data_checks(Oid viewid, const DmContract *contract, bool publishing)
 /*
  * datamesh.check_contract(product regclass) returns table (check_name,
  * status, detail): the checks of the product's current contract against
- * its data, as the caller, who must be able to read the product.
+ * its data (as the domain's team); the caller must be able to read the
+ * product.
  */
 Datum
 datamesh_check_contract(PG_FUNCTION_ARGS)

@@ -30,7 +30,8 @@ typedef struct DmCheckResult
 extern int	dm_contract_check_timeout_ms;
 
 /*
- * Runs the contract's checks against the product's data, as the caller,
+ * Runs the contract's checks against the product's data, as the domain's
+ * owner role,
  * read-only: required, unique, primary key, allowed values, quality rules,
  * and unless publishing, schema and freshness.  Returns a List of
  * DmCheckResult.  (SPI need not be connected)
