@@ -16,7 +16,8 @@
  * A breaking change fails the commit with an error naming the product,
  * the contract version, the rule, old and new value, the product's
  * readers and the fix.  With datamesh.enforce off (a superuser's switch)
- * it is recorded in datamesh.contract_event and reported as a warning.  A
+ * it is recorded in datamesh.contract_event and reported as a warning (a
+ * product withdrawn that way retires its contract's versions).  A
  * product whose contract is deprecated and past its end of support may be
  * withdrawn: its versions are retired, and the event recorded.
  *
@@ -285,7 +286,8 @@ verdict(void)
 	MemoryContext old;
 
 	touched = NIL;
-	if (!dm_catalog_has_domains())
+	/* not after DROP EXTENSION datamesh in the same transaction */
+	if (!OidIsValid(dm_catalog_relid("contract")))
 		return;
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "datamesh contract verdict",
 								ALLOCSET_DEFAULT_SIZES);
@@ -433,6 +435,17 @@ judge(const char *product, Oid relid, const char *today, List **report)
 				if (changes.items[i].severity == DM_SEV_BREAKING)
 					record_event(product, s->version, changes.items[i].rule,
 								 "breaking", changes.items[i].detail);
+			/* withdrawn on purpose: its versions retire with it */
+			if (!actual->exists && actual->unpublished)
+			{
+				Oid			types[1] = {TEXTOID};
+				Datum		values[1];
+
+				values[0] = CStringGetTextDatum(product);
+				dm_exec_catalog("UPDATE datamesh.contract SET status = 'retired'"
+								" WHERE product = $1 AND status <> 'retired'",
+								1, types, values, NULL, false);
+			}
 			ereport(WARNING,
 					(errmsg("committing a change that breaks the data contract of product %s",
 							product),

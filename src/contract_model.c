@@ -600,6 +600,10 @@ dm_contract_actual(Oid viewid, const char *product)
 	c->physical_name = pstrdup(product);
 	c->notice_days = -1;
 	c->nschemas = 1;
+	values[0] = CStringGetTextDatum(product);
+	dm_exec_catalog("SELECT 1 FROM datamesh.product WHERE product = $1",
+					1, types, values, NULL, false);
+	c->unpublished = SPI_processed == 0;
 	if (!OidIsValid(viewid) || get_rel_relkind(viewid) != RELKIND_VIEW)
 		return c;
 	now_named = dm_qualified_name(viewid);
@@ -609,11 +613,6 @@ dm_contract_actual(Oid viewid, const char *product)
 		return c;
 	}
 	c->exists = true;
-
-	values[0] = CStringGetTextDatum(product);
-	dm_exec_catalog("SELECT 1 FROM datamesh.product WHERE product = $1",
-					1, types, values, NULL, false);
-	c->unpublished = SPI_processed == 0;
 	c->consumer_select = consumer_may_select(viewid);
 
 	rel = relation_open(viewid, AccessShareLock);

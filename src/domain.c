@@ -34,6 +34,7 @@
 #include "utils/syscache.h"
 
 #include "catalog.h"
+#include "contract_enforce.h"
 #include "datamesh.h"
 #include "depend.h"
 #include "domain.h"
@@ -338,6 +339,24 @@ datamesh_drop_domain(PG_FUNCTION_ARGS)
 							   state.count > MAX_DEPENDENTS_SHOWN ? "\n..." : ""),
 					 errhint("Drop or change those objects first, or call datamesh.drop_domain('%s', force => true) to drop them too.",
 							 key)));
+	}
+
+	/*
+	 * The products it takes with it, here and (with force) downstream in
+	 * other domains, are judged by their contracts at commit: a domain
+	 * whose contracts are active is not dropped.
+	 */
+	if (OidIsValid(state.schemas[DM_LAYER_DATA_PRODUCTS]))
+	{
+		ListCell   *lc;
+
+		foreach(lc, dm_schema_members(state.schemas[DM_LAYER_DATA_PRODUCTS]))
+		{
+			ObjectAddress *member = lfirst(lc);
+
+			if (member->classId == RelationRelationId)
+				dm_contract_touch_downstream(member->objectId);
+		}
 	}
 
 	initStringInfo(&sql);

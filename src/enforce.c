@@ -109,6 +109,7 @@ static bool attaches_partition(Node *parsetree);
 static bool only_harmless(Node *parsetree);
 static bool loosens_guarantees(Node *parsetree);
 static void touch_before(Node *parsetree);
+static void touch_schema_products(Oid nspid);
 
 /*
  * Runs one of the event trigger support functions (which return a
@@ -562,6 +563,22 @@ loosens_guarantees(Node *parsetree)
 	return false;
 }
 
+/* the product views of a data_products schema, for contracts */
+static void
+touch_schema_products(Oid nspid)
+{
+	ListCell   *lc;
+
+	foreach(lc, dm_schema_members(nspid))
+	{
+		ObjectAddress *member = lfirst(lc);
+
+		if (member->classId == RelationRelationId &&
+			dm_contract_is_product_view(member->objectId))
+			dm_contract_touch(member->objectId);
+	}
+}
+
 /*
  * At ddl_command_start, for contracts: a product view about to be renamed
  * or moved (or every product of a data_products schema about to be
@@ -584,9 +601,7 @@ touch_before(Node *parsetree)
 			Oid			nspid = get_namespace_oid(stmt->subname, true);
 
 			if (OidIsValid(nspid) && dm_is_product_schema(nspid))
-				foreach(lc, dm_schema_members(nspid))
-					if (dm_contract_is_product_view(lfirst_oid(lc)))
-						dm_contract_touch(lfirst_oid(lc));
+				touch_schema_products(nspid);
 		}
 		else if (stmt->renameType == OBJECT_VIEW || stmt->renameType == OBJECT_TABLE)
 			relation = stmt->relation;
@@ -610,12 +625,9 @@ touch_before(Node *parsetree)
 			else if (stmt->removeType == OBJECT_SCHEMA)
 			{
 				Oid			nspid = get_namespace_oid(strVal(lfirst(lc)), true);
-				ListCell   *lc2;
 
 				if (OidIsValid(nspid) && dm_is_product_schema(nspid))
-					foreach(lc2, dm_schema_members(nspid))
-						if (dm_contract_is_product_view(lfirst_oid(lc2)))
-							dm_contract_touch(lfirst_oid(lc2));
+					touch_schema_products(nspid);
 			}
 		}
 	}

@@ -293,7 +293,7 @@ static const KeySpec property_keys[] = {
 	{NULL}
 };
 
-/* allowed when logicalType is object (or absent), and in items */
+/* allowed when logicalType is object (or absent) */
 static const KeySpec nested_properties_keys[] = {
 	{"properties", JK_CHECK, v_properties},
 	{NULL}
@@ -699,6 +699,8 @@ dm_json_parse_contract(const char *text, size_t len, int flags,
 		near = strstr(msg, " near ");
 		if (near != NULL)
 			*near = '\0';
+		if (strstr(msg, "JSON_ALLOW_NUL") != NULL)
+			snprintf(msg, sizeof(msg), "\\u0000 is not allowed in a string");
 		for (i = 0; msg[i] != '\0'; i++)
 			if ((unsigned char) msg[i] < 0x20 || (unsigned char) msg[i] >= 0x7f)
 				msg[i] = '?';
@@ -1653,11 +1655,13 @@ v_item_property(JCtx *ctx, json_t *v)
 }
 
 /*
- * SchemaProperty and SchemaItemProperty.  The schema's if/then rules on
- * logicalType decide which keys exist: "properties" for objects (always in
- * items), "items" for arrays, and the keys of logicalTypeOptions; with no
- * logicalType every "then" applies, so both are allowed and
- * logicalTypeOptions must be empty.
+ * SchemaProperty and SchemaItemProperty (the same but for a required
+ * name).  The schema's if/then rules on logicalType decide which keys
+ * exist: "properties" for objects, "items" for arrays, and the keys of
+ * logicalTypeOptions; with no logicalType every "then" applies, so both are
+ * allowed and logicalTypeOptions must be empty.  (SchemaItemProperty also
+ * declares "properties", but SchemaBaseProperty's own
+ * unevaluatedProperties rejects it for other types all the same.)
  */
 static bool
 property_common(JCtx *ctx, json_t *obj, bool is_item)
@@ -1686,7 +1690,7 @@ property_common(JCtx *ctx, json_t *obj, bool is_item)
 
 	tables[ntables++] = schema_element_keys;
 	tables[ntables++] = property_keys;
-	if (lt == NULL || strcmp(lt, "object") == 0 || is_item)
+	if (lt == NULL || strcmp(lt, "object") == 0)
 		tables[ntables++] = nested_properties_keys;
 	if (lt == NULL || strcmp(lt, "array") == 0)
 		tables[ntables++] = items_keys;
@@ -2410,7 +2414,7 @@ build_property(JCtx *ctx, json_t *obj, int index, DmProperty *p)
 
 		if (!json_to_int(v, INT_MIN, INT_MAX, &pos))
 			return fail_key(ctx, "primaryKeyPosition",
-							"integer out of range");
+							"expected an integer from %d to %d", INT_MIN, INT_MAX);
 		p->primary_key_position = pos > 0 ? pos : 0;
 	}
 	p->classification = dup_of(obj, "classification");
@@ -2683,7 +2687,8 @@ build_root_custom(JCtx *ctx, json_t *arr, DmContract *c)
 
 		if (seen != NULL && *seen)
 		{
-			if (!ours_invalid(ctx, "property", "duplicate custom property"))
+			if (!ours_invalid(ctx, "property",
+							  "duplicate custom property \"%s\"", prop))
 				return false;
 		}
 		else if (seen == &seen_compat)
@@ -2764,7 +2769,8 @@ build_property_custom(JCtx *ctx, json_t *arr, DmProperty *p)
 
 		if (seen != NULL && *seen)
 		{
-			if (!ours_invalid(ctx, "property", "duplicate custom property"))
+			if (!ours_invalid(ctx, "property",
+							  "duplicate custom property \"%s\"", prop))
 				return false;
 		}
 		else if (seen == &seen_pii)

@@ -10,7 +10,7 @@ else
 fi
 
 dm_packages="postgresql-15 postgresql-server-dev-15 postgresql-contrib
-    libjansson-dev libipc-run-perl pkg-config make gcc"
+    libjansson-dev libipc-run-perl python3-jsonschema pkg-config make gcc"
 dm_missing=
 for p in $dm_packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -1,6 +1,6 @@
-# pg_dump of a database with domains restores into a new database without
-# errors, in plain and custom format, with an equal catalog and with
-# enforcement active.
+# pg_dump of a database with domains, products and data contracts restores
+# into a new database without errors, in plain and custom format, with an
+# equal catalog and with enforcement (of contracts too) active.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -48,6 +48,56 @@ $node->safe_psql('mesh', q{
 	SELECT datamesh.set_pseudonym_scope('acme_hr_prod', 'sales');
 	CREATE VIEW acme_hr_prod_intermediates.order_count AS
 		SELECT count(*) FROM sales_data_products.orders;
+	-- a product bound by a data contract (in hr: the checks after the
+	-- restore drop sales)
+	CREATE TABLE acme_hr_prod_raw.staff (id int PRIMARY KEY, name text NOT NULL,
+		email text, dept text NOT NULL);
+	INSERT INTO acme_hr_prod_raw.staff (id, name, email, dept)
+		VALUES (1, 'Ann', 'ann@example.com', 'sales'), (2, 'Bob', NULL, 'it');
+	SELECT datamesh.set_pii('acme_hr_prod_raw.staff', 'email', 'email');
+	SELECT datamesh.publish_product('acme_hr_prod_raw.staff', description => 'Staff');
+	SELECT datamesh.publish_contract('acme_hr_prod_data_products.staff', $${
+		"apiVersion": "v3.1.0", "kind": "DataContract", "id": "hr.staff",
+		"name": "staff", "version": "1.0.0", "status": "active", "domain": "hr",
+		"description": {"purpose": "Staff, one row per employee."},
+		"schema": [{
+			"name": "staff", "physicalName": "acme_hr_prod_data_products.staff",
+			"physicalType": "view",
+			"properties": [
+				{"name": "id", "physicalType": "integer", "logicalType": "integer",
+				 "required": true, "unique": true, "primaryKey": true, "primaryKeyPosition": 1},
+				{"name": "name", "physicalType": "text", "logicalType": "string", "required": true},
+				{"name": "email", "physicalType": "text", "logicalType": "string",
+				 "classification": "restricted",
+				 "customProperties": [{"property": "pii", "value": "email"}]},
+				{"name": "dept", "physicalType": "text", "required": true,
+				 "quality": [{"metric": "invalidValues", "mustBe": 0,
+							  "arguments": {"validValues": ["sales", "it", "hr"]}}]}
+			],
+			"quality": [{"id": "not_empty", "metric": "rowCount", "mustBeGreaterThan": 0}]
+		}],
+		"customProperties": [{"property": "compatibility", "value": "FORWARD"}]
+	}$$);
+	-- a product withdrawn after the end of support of its deprecated
+	-- contract: its versions retired, and an event recorded
+	CREATE TABLE acme_hr_prod_raw.badges (id int PRIMARY KEY);
+	SELECT datamesh.publish_product('acme_hr_prod_raw.badges');
+	SELECT datamesh.publish_contract('acme_hr_prod_data_products.badges', $${
+		"apiVersion": "v3.1.0", "kind": "DataContract", "id": "hr.badges",
+		"version": "1.0.0", "status": "active",
+		"schema": [{"name": "badges", "physicalName": "acme_hr_prod_data_products.badges",
+					"properties": [{"name": "id", "physicalType": "integer"}]}],
+		"customProperties": [{"property": "deprecationNoticeDays", "value": 0}]
+	}$$);
+	SELECT datamesh.publish_contract('acme_hr_prod_data_products.badges', jsonb_build_object(
+		'apiVersion', 'v3.1.0', 'kind', 'DataContract', 'id', 'hr.badges',
+		'version', '1.0.1', 'status', 'deprecated',
+		'schema', $$[{"name": "badges", "physicalName": "acme_hr_prod_data_products.badges",
+					 "properties": [{"name": "id", "physicalType": "integer"}]}]$$::jsonb,
+		'customProperties', jsonb_build_array(
+			jsonb_build_object('property', 'deprecationNoticeDays', 'value', 0),
+			jsonb_build_object('property', 'endOfSupport', 'value', current_date::text))));
+	SELECT datamesh.unpublish_product('acme_hr_prod_data_products.badges');
 	-- set last, so that a restore meets raw tables before the setting
 	SELECT datamesh.configure('raw_metadata', 'require');
 });
@@ -64,7 +114,7 @@ my %queries = (
 	columns => q{SELECT attrelid::regclass::text, attname, format_type(atttypid, atttypmod), attnotnull
 				 FROM pg_attribute WHERE attrelid::regclass::text ~ '^sales_raw\.' AND attnum > 0
 				 AND NOT attisdropped ORDER BY 1, attnum},
-	labels => q{SELECT objoid::regclass, objsubid, label FROM pg_seclabel
+	labels => q{SELECT objoid::regclass::text, objsubid, label FROM pg_seclabel
 				WHERE provider = 'datamesh' ORDER BY 1, 2},
 	data => q{SELECT id, email, _added_at IS NOT NULL FROM sales_raw.orders ORDER BY 1},
 	triggers => q{SELECT evtname, evtenabled FROM pg_event_trigger ORDER BY 1},
@@ -76,12 +126,28 @@ my %queries = (
 	viewdefs => q{SELECT viewname, definition FROM pg_views WHERE schemaname ~ '_data_products$' ORDER BY 1},
 	masked => q{SET ROLE analyst; SELECT * FROM sales_data_products.customers ORDER BY born},
 	clear => q{SET ROLE auditor; SELECT * FROM sales_data_products.customers ORDER BY id},
+	contracts => q{SELECT * FROM datamesh.contract ORDER BY id, major, minor, patch},
+	contract_events => q{SELECT * FROM datamesh.contract_event ORDER BY at},
+	current_contract => q{SELECT datamesh.contract('acme_hr_prod_data_products.staff')},
+	contract_checks => q{SELECT * FROM datamesh.check_contract('acme_hr_prod_data_products.staff')},
 );
 
 my %before;
 $before{$_} = $node->safe_psql('mesh', $queries{$_}) for keys %queries;
 like($before{domains}, qr/acme_hr_prod/, 'source mesh has its domains');
 is($node->safe_psql('mesh', q{SELECT count(*) FROM datamesh.verify()}), '0', 'source mesh verifies');
+is($node->safe_psql('mesh', q{SELECT string_agg(id || ' ' || version || ' ' || status, ', ' ORDER BY id, version)
+							  FROM datamesh.contract}),
+	'hr.badges 1.0.0 retired, hr.badges 1.0.1 retired, hr.staff 1.0.0 active',
+	'source mesh has an active contract and a withdrawn one');
+is($node->safe_psql('mesh', q{SELECT product || ' ' || rule FROM datamesh.contract_event}),
+	'acme_hr_prod_data_products.badges G7', 'source mesh has a contract event');
+like($node->safe_psql('mesh', q{SELECT contract_version || ' ' || contract_status FROM datamesh.products
+								WHERE product = 'acme_hr_prod_data_products.staff'}),
+	qr/^1\.0\.0 active$/, 'source product shows its contract');
+is($node->safe_psql('mesh', q{SELECT count(*) FROM datamesh.check_contract('acme_hr_prod_data_products.staff')
+							  WHERE status <> 'pass'}),
+	'0', 'source product fulfils its contract');
 
 my $dir = PostgreSQL::Test::Utils::tempdir;
 my $plain = "$dir/mesh.sql";
@@ -98,9 +164,11 @@ my $rc = $node->psql('mesh_plain', undef,
 	stdout => \$stdout, stderr => \$stderr);
 is($rc, 0, 'plain dump restores with psql');
 unlike($stderr, qr/ERROR/, 'plain restore prints no error');
+unlike($stderr, qr/WARNING/, 'plain restore prints no warning');
 
-$node->command_ok([ 'pg_restore', '--exit-on-error', '-d', $node->connstr('mesh_custom'), $custom ],
-	'custom dump restores with pg_restore');
+# pg_restore: exit status 0, nothing on stderr (no error, no warning)
+$node->command_checks_all([ 'pg_restore', '--exit-on-error', '-d', $node->connstr('mesh_custom'), $custom ],
+	0, [qr/^$/], [qr/^$/], 'custom dump restores with pg_restore');
 
 foreach my $db ('mesh_plain', 'mesh_custom')
 {
@@ -130,6 +198,33 @@ foreach my $db ('mesh_plain', 'mesh_custom')
 	($ret, $out, $err) = $node->psql($db,
 		q{SECURITY LABEL FOR datamesh ON COLUMN sales_raw.orders.email IS 'pii:nonsense'});
 	like($err, qr/invalid datamesh security label/, "$db: label provider active in a fresh session");
+
+	# the contract is enforced: a DDL that breaks it does not commit
+	($ret, $out, $err) = $node->psql($db,
+		"\\set VERBOSITY verbose\nALTER TABLE acme_hr_prod_raw.staff ALTER name DROP NOT NULL");
+	isnt($ret, 0, "$db: a change that breaks the restored contract fails");
+	like($err, qr/ERROR:  2BP01: transaction would break the data contract of product acme_hr_prod_data_products\.staff/,
+		"$db: contract error and SQLSTATE");
+	like($err, qr/Contract "hr\.staff" version 1\.0\.0 \(FORWARD\), rule C8/, "$db: contract error names the version and rule");
+	is($node->safe_psql($db, q{SELECT attnotnull FROM pg_attribute
+							   WHERE attrelid = 'acme_hr_prod_raw.staff'::regclass AND attname = 'name'}),
+		't', "$db: the breaking change was rolled back");
+	($ret, $out, $err) = $node->psql($db,
+		q{SELECT datamesh.unset_pii('acme_hr_prod_raw.staff', 'email')});
+	like($err, qr/transaction would break the data contract of product acme_hr_prod_data_products\.staff/,
+		"$db: unmasking a contracted column fails");
+	# the restored versions are the history a new version is checked against
+	($ret, $out, $err) = $node->psql($db,
+		q{SELECT datamesh.publish_contract('acme_hr_prod_data_products.staff', datamesh.contract('acme_hr_prod_data_products.staff'))});
+	like($err, qr/contract "hr\.staff" version 1\.0\.0 is not higher than the published version 1\.0\.0/,
+		"$db: a restored version is not published twice");
+	is($node->safe_psql($db,
+		q{SELECT datamesh.publish_contract('acme_hr_prod_data_products.staff',
+			jsonb_set(datamesh.contract('acme_hr_prod_data_products.staff'), '{version}', '"1.1.0"'))}),
+		'1.1.0', "$db: a new contract version publishes after restore");
+	is($node->safe_psql($db, q{SELECT contract_version FROM datamesh.products
+							   WHERE product = 'acme_hr_prod_data_products.staff'}),
+		'1.1.0', "$db: the new version is current");
 
 	# products keep working: pseudonyms are stable, a new label regenerates
 	$node->safe_psql($db, q{SELECT datamesh.set_pii('sales_raw.customers', 'email', 'email')});

@@ -4,7 +4,8 @@
 # the messages it must raise, in that order.  Other comment lines that look
 # like psql's output ("--  col", "-- ---", "-- (n rows)") must appear in what
 # psql prints, in order; a line that ends in "(example...)" shows an example
-# value and is compared up to the value only.
+# value and is compared up to the value only.  As in psql by default, a
+# block goes on after an error.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -59,7 +60,7 @@ foreach my $block (@blocks)
 		}
 	}
 
-	my ($ret, $stdout, $stderr) = $node->psql('readme', $block,
+	my ($ret, $stdout, $stderr) = $node->psql('readme', $block, on_error_stop => 0,
 		extra_params => [ '-P', 'format=aligned', '-P', 'tuples_only=off', '-P', 'footer=on' ]);
 	my @got_errors = map { s/^psql:<stdin>:\d+: //r } grep { /^(psql:<stdin>:\d+: )?(ERROR|DETAIL|HINT):/ } split /\n/, $stderr;
 	if (@errors)
