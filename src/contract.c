@@ -10,7 +10,8 @@
  * The severity of every rule under FORWARD and under BACKWARD is in one
  * static table, dm_rules; the severity under a mode is derived from it by
  * rule_severity() alone (FULL: the worse of both; NONE: info, except the
- * governance rules C18 and G8, which are never silent).
+ * governance rules O1, O8, C18 and G8, which are never silent: a
+ * contracted product is withdrawn after deprecation, in every mode).
  *
  * Pure C: no PostgreSQL, no jansson, no errors, no global mutable state
  * other than the allocation hook, so that the same code runs in the
@@ -123,12 +124,12 @@ typedef struct DmRule
  * shape.  The README's rule table is generated from these lines.
  */
 static const DmRule dm_rules[DM_R_COUNT] = {
-	[DM_R_O1] = {"O1", "product view dropped", B, B, false, false},
+	[DM_R_O1] = {"O1", "product view dropped", B, B, true, false},
 	[DM_R_O2] = {"O2", "product view renamed or moved", B, B, false, false},
 	[DM_R_O3] = {"O3", "SELECT revoked from the consumer role", B, B, false, false},
 	[DM_R_O4] = {"O4", "primary key removed or changed", B, B, false, true},
 	[DM_R_O6] = {"O6", "view body replaced, same shape", I, I, false, false},
-	[DM_R_O8] = {"O8", "contract unpublished", B, B, false, false},
+	[DM_R_O8] = {"O8", "contract unpublished", B, B, true, false},
 	[DM_R_C1] = {"C1", "column removed", B, I, false, true},
 	[DM_R_C2] = {"C2", "column renamed", B, B, false, true},
 	[DM_R_C3] = {"C3", "column added", I, B, false, true},
@@ -1207,7 +1208,8 @@ diff_tags(DiffState *st, const char *path, const char *what,
 
 /*
  * G5 for one end of support: moved earlier than before, or newly set
- * earlier than today plus the new contract's notice period.  Dates that do
+ * earlier than today plus the notice period (the old version's or the
+ * new one's, the longer: dropping it does not shorten it).  Dates that do
  * not parse count as absent.
  */
 static void
@@ -1218,7 +1220,10 @@ diff_end_of_support(DiffState *st, const char *path, const char *what,
 	long long	nd;
 	bool		has_old = parse_date(old_eos, &od);
 	bool		has_new = parse_date(new_eos, &nd);
-	int			notice = st->new_c->notice_days;
+	/* the notice the readers were promised: the old version's, or more */
+	int			old_notice = st->old_c ? st->old_c->notice_days : -1;
+	int			new_notice = st->new_c ? st->new_c->notice_days : -1;
+	int			notice = new_notice > old_notice ? new_notice : old_notice;
 
 	if (!has_new)
 		return;

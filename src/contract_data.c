@@ -67,6 +67,7 @@
 
 #include "catalog.h"
 #include "contract_data.h"
+#include "contract_enforce.h"
 #include "contract_model.h"
 #include "exec.h"
 #include "raw_metadata.h"
@@ -1255,6 +1256,11 @@ datamesh_check_contract(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("relation with OID %u does not exist", viewid)));
 	product = dm_qualified_name(viewid);
+	if (!dm_contract_is_product_view(viewid))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not a data product", get_rel_name(viewid)),
+				 errhint("A contract binds a view made by datamesh.publish_product(); datamesh.products lists them.")));
 
 	/* some column to read, or every check would fail on its privileges */
 	if (pg_class_aclcheck(viewid, GetUserId(), ACL_SELECT) != ACLCHECK_OK &&
@@ -1277,7 +1283,7 @@ datamesh_check_contract(PG_FUNCTION_ARGS)
 				 errmsg("product \"%s\" has no contract", product),
 				 errhint("Publish one with datamesh.publish_contract().")));
 
-	contract = dm_contract_parse(document, 0);
+	contract = dm_contract_parse(document, DM_CONTRACT_STORED);
 	results = dm_contract_data_checks(viewid, contract, false);
 	foreach(lc, results)
 	{

@@ -216,8 +216,14 @@ dm_contract_fix(const DmChange *change, const DmContract *promise,
 {
 	const char *rule = change->rule;
 	int			next = promise->major + 1;
-	const char *dot = strrchr(product, '.');
-	const char *view = dot != NULL ? dot + 1 : product;
+	List	   *names = stringToQualifiedNameList(product);
+	char	   *view = pstrdup(strVal(llast(names)));
+	char	   *suffix = strrchr(view, '_');
+
+	/* orders_v2 -> orders_v3, not orders_v2_v3 */
+	if (suffix != NULL && suffix[1] == 'v' && suffix[2] != '\0' &&
+		strspn(suffix + 2, "0123456789") == strlen(suffix + 2))
+		*suffix = '\0';
 
 	if (strcmp(rule, "O1") == 0 || strcmp(rule, "O8") == 0)
 		return psprintf("Keep the product, or deprecate it first: publish a version of its contract with status \"deprecated\" and an endOfSupport date; after that date it can be withdrawn.");
@@ -399,6 +405,9 @@ judge(const char *product, Oid relid, const char *today, List **report)
 		/* only the current version, unless the mode is transitive */
 		else if (!first->transitive)
 			break;
+		/* ... and then the active versions of the current major only */
+		else if (promise->major != first->major)
+			continue;
 
 		memset(&changes, 0, sizeof(changes));
 		dm_contract_diff(promise, actual, first->compat, today, &changes);
@@ -409,9 +418,20 @@ judge(const char *product, Oid relid, const char *today, List **report)
 				continue;
 			if (worst == NULL)
 				worst = &changes.items[i];
-			appendStringInfo(&rules, "%s%s", nbreaking > 0 ? ", " : "",
-							 changes.items[i].rule);
 			nbreaking++;
+			/* each rule once in the list */
+			{
+				bool		listed = false;
+				int			k;
+
+				for (k = 0; k < i; k++)
+					if (changes.items[k].severity == DM_SEV_BREAKING &&
+						strcmp(changes.items[k].rule, changes.items[i].rule) == 0)
+						listed = true;
+				if (!listed)
+					appendStringInfo(&rules, "%s%s", rules.len > 0 ? ", " : "",
+									 changes.items[i].rule);
+			}
 		}
 		if (worst == NULL)
 			continue;
@@ -449,8 +469,8 @@ judge(const char *product, Oid relid, const char *today, List **report)
 			ereport(WARNING,
 					(errmsg("committing a change that breaks the data contract of product %s",
 							product),
-					 errdetail("Contract \"%s\" version %s: %s (rule %s). datamesh.enforce is off; the change is recorded in datamesh.contract_event.",
-							   s->id, s->version, worst->detail, rules.data)));
+					 errdetail("Contract \"%s\" version %s, rule %s: %s datamesh.enforce is off; the change is recorded in datamesh.contract_event.",
+							   s->id, s->version, rules.data, worst->detail)));
 			continue;
 		}
 		ereport(ERROR,

@@ -39,6 +39,7 @@
 #include "catalog/pg_enum.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
+#include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
@@ -89,7 +90,7 @@ typedef struct BaseColumn
 static void *contract_palloc0(size_t size);
 static void *jansson_palloc(size_t size);
 static void jansson_pfree(void *ptr);
-static void resolve_type(DmType *type, const char *path);
+static void resolve_type(DmType *type, const char *path, bool lenient);
 static void trace_column(Oid relid, AttrNumber attnum, int depth, Trace *out);
 static bool simple_query(Query *q);
 static void table_keys(Oid relid, AttrNumber attnum, bool *unique,
@@ -158,12 +159,23 @@ type_path_context(void *arg)
  * path.
  */
 static void
-resolve_type(DmType *type, const char *path)
+resolve_type(DmType *type, const char *path, bool lenient)
 {
 	ErrorContextCallback callback;
 	Oid			typid;
 	int32		typmod;
 	char	   *where = psprintf("%s.physicalType", path);
+	const char *c;
+
+	/* what a type name can hold; anything else is no type name */
+	for (c = type->physical; *c != '\0'; c++)
+		if (!(isalnum((unsigned char) *c) || IS_HIGHBIT_SET(*c) ||
+			  strchr(" _.\"(),[]", *c) != NULL))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid data contract at %s", where),
+					 errdetail("\"%s\" is not a PostgreSQL type name.", type->physical),
+					 errhint("physicalType is a PostgreSQL type name, as format_type() prints it.")));
 
 	callback.callback = type_path_context;
 	callback.arg = where;
@@ -172,6 +184,17 @@ resolve_type(DmType *type, const char *path)
 	parseTypeString(type->physical, &typid, &typmod, true);
 	error_context_stack = callback.previous;
 
+	if (!OidIsValid(typid) && lenient)
+	{
+		/* a stored contract's type renamed or dropped since: a type no column has */
+		type->oid = InvalidOid;
+		type->typmod = -1;
+		type->family = DM_TF_OTHER;
+		type->base_rank = 1;
+		type->length = -1;
+		type->scale = -1;
+		return;
+	}
 	if (!OidIsValid(typid))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -195,7 +218,7 @@ dm_contract_parse(Jsonb *document, int flags)
 
 	use_postgres_memory();
 	memset(&err, 0, sizeof(err));
-	if (!dm_json_parse_contract(text, strlen(text), flags, c, &err))
+	if (!dm_json_parse_contract(text, strlen(text), flags & ~DM_CONTRACT_STORED, c, &err))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid data contract at %s", err.path),
@@ -203,7 +226,8 @@ dm_contract_parse(Jsonb *document, int flags)
 				 errhint("A contract is an ODCS v3.1.0 document (apiVersion \"v3.1.0\", kind \"DataContract\"); settings of datamesh go into customProperties.")));
 	for (i = 0; i < c->nprops; i++)
 		if (c->props[i].type.physical != NULL)
-			resolve_type(&c->props[i].type, c->props[i].path);
+			resolve_type(&c->props[i].type, c->props[i].path,
+						 (flags & DM_CONTRACT_STORED) != 0);
 	return c;
 }
 
@@ -418,8 +442,14 @@ table_keys(Oid relid, AttrNumber attnum, bool *unique, bool *primary_key,
 {
 	Relation	rel = table_open(relid, AccessShareLock);
 	List	   *indexes = RelationGetIndexList(rel);
+
+	/*
+	 * pg_inherits, not relhassubclass: that flag stays set after the last
+	 * child is gone, until the next VACUUM or ANALYZE.
+	 */
 	bool		children = rel->rd_rel->relkind == RELKIND_RELATION &&
-		rel->rd_rel->relhassubclass;
+		rel->rd_rel->relhassubclass &&
+		find_inheritance_children(relid, NoLock) != NIL;
 	ListCell   *lc;
 
 	*unique = false;
@@ -538,7 +568,7 @@ mask_of(Query *q, AttrNumber resno)
 
 /*
  * Does the mesh's consumer role (setting consumer_role; PUBLIC by default)
- * hold SELECT on the view?
+ * hold SELECT on the view, and USAGE on its schema?
  */
 static bool
 consumer_may_select(Oid viewid)
@@ -572,6 +602,21 @@ consumer_may_select(Oid viewid)
 			return false;
 	}
 	result = aclmask(acl, roleid, owner, ACL_SELECT, ACLMASK_ANY) != 0;
+
+	/* and USAGE on its schema, without which SELECT is worth nothing */
+	if (result)
+	{
+		Oid			nspid = get_rel_namespace(viewid);
+
+		tuple = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(nspid));
+		if (!HeapTupleIsValid(tuple))
+			return false;
+		owner = ((Form_pg_namespace) GETSTRUCT(tuple))->nspowner;
+		aclDatum = SysCacheGetAttr(NAMESPACEOID, tuple, Anum_pg_namespace_nspacl, &isnull);
+		acl = isnull ? acldefault(OBJECT_SCHEMA, owner) : DatumGetAclPCopy(aclDatum);
+		ReleaseSysCache(tuple);
+		result = aclmask(acl, roleid, owner, ACL_USAGE, ACLMASK_ANY) != 0;
+	}
 	return result;
 }
 
@@ -840,7 +885,7 @@ baseline_columns(Jsonb *baseline)
 DmContract *
 dm_contract_promise(const DmStoredContract *stored)
 {
-	DmContract *c = dm_contract_parse(stored->document, 0);
+	DmContract *c = dm_contract_parse(stored->document, DM_CONTRACT_STORED);
 	List	   *base = baseline_columns(stored->baseline);
 	bool		pk_kept = true;
 	int			i;

@@ -31,9 +31,17 @@ typedef struct DmStoredContract
 } DmStoredContract;
 
 /*
+ * A stored version, parsed again: a physicalType that no longer resolves
+ * (its type renamed or dropped since) is a type no column has, not an
+ * error.  (A flag of dm_contract_parse beside json.h's.)
+ */
+#define DM_CONTRACT_STORED	0x100
+
+/*
  * A document as a model, its types resolved with PostgreSQL's parser.
  * Raises a clear error naming the JSON path of a bad field.  flags:
- * DM_JSON_PUBLISH (json.h) to require what publishing needs.
+ * DM_JSON_PUBLISH (json.h) to require what publishing needs,
+ * DM_CONTRACT_STORED for a stored version.
  */
 extern DmContract *dm_contract_parse(Jsonb *document, int flags);
 

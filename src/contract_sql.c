@@ -280,7 +280,23 @@ check_successor(const char *product, const DmContract *c, const char *today)
 			continue;
 
 		doc = DatumGetJsonbPCopy(SPI_getbinval(rows->vals[i], rows->tupdesc, 6, &isnull));
-		old = dm_contract_parse(doc, 0);
+		old = dm_contract_parse(doc, DM_CONTRACT_STORED);
+
+		/*
+		 * The mode is part of the promise: a looser one would let the next
+		 * version break what this one protects.  A change of mode is a new
+		 * major version.
+		 */
+		if (i == 0 && c->major == old->major &&
+			(c->compat != old->compat || c->transitive != old->transitive))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("contract \"%s\" version %s changes the compatibility mode without a new major version",
+							c->id, c->version),
+					 errdetail("Version %s has mode %s; this one %s.", version,
+							   dm_contract_compat_name(old->compat, old->transitive),
+							   dm_contract_compat_name(c->compat, c->transitive)),
+					 errhint("Keep the mode, or publish it as version %d.0.0.", old->major + 1)));
 		memset(&changes, 0, sizeof(changes));
 		dm_contract_diff(old, c, old->compat, today, &changes);
 		for (j = 0; j < changes.n; j++)

@@ -359,6 +359,19 @@ datamesh_drop_domain(PG_FUNCTION_ARGS)
 		}
 	}
 
+	/* and products whose view is gone already (dropped with enforcement off) */
+	values[0] = CStringGetTextDatum(key);
+	if (SPI_execute_with_args("SELECT product FROM datamesh.product WHERE domain = $1",
+							  1, argtypes, values, NULL, false, 0) == SPI_OK_SELECT)
+	{
+		uint64		i;
+
+		for (i = 0; i < SPI_processed; i++)
+			dm_contract_touch_name(SPI_getvalue(SPI_tuptable->vals[i],
+												SPI_tuptable->tupdesc, 1),
+								   InvalidOid);
+	}
+
 	initStringInfo(&sql);
 	appendStringInfoString(&sql, "DROP SCHEMA IF EXISTS ");
 	for (layer = 0; layer < DM_LAYER_COUNT; layer++)

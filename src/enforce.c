@@ -330,7 +330,14 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 	 * Contracts judge it at commit; here the products are only noted.
 	 */
 	touch_contracts = IsA(parsetree, GrantStmt) || IsA(parsetree, AlterEnumStmt) ||
-		(IsA(parsetree, AlterTableStmt) && loosens_guarantees(parsetree));
+		(IsA(parsetree, AlterTableStmt) && loosens_guarantees(parsetree)) ||
+		(IsA(parsetree, CreateStmt) && ((CreateStmt *) parsetree)->inhRelations != NIL) ||
+		(IsA(parsetree, RenameStmt) &&
+		 (((RenameStmt *) parsetree)->renameType == OBJECT_TYPE ||
+		  ((RenameStmt *) parsetree)->renameType == OBJECT_DOMAIN)) ||
+		(IsA(parsetree, AlterObjectSchemaStmt) &&
+		 (((AlterObjectSchemaStmt *) parsetree)->objectType == OBJECT_TYPE ||
+		  ((AlterObjectSchemaStmt *) parsetree)->objectType == OBJECT_DOMAIN));
 	if (!rules && !may_change_products && !touch_contracts)
 		PG_RETURN_VOID();
 
@@ -379,17 +386,38 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 		if (touch_contracts)
 		{
 			if (cmd->type == SCT_Grant && !cmd->d.grant.istmt->is_grant &&
-				cmd->d.grant.istmt->objtype == OBJECT_TABLE)
+				(cmd->d.grant.istmt->objtype == OBJECT_TABLE ||
+				 cmd->d.grant.istmt->objtype == OBJECT_SCHEMA))
 			{
 				ListCell   *lc2;
 
+				/* SELECT on a product, or USAGE on its schema, revoked */
 				foreach(lc2, cmd->d.grant.istmt->objects)
-					if (dm_contract_is_product_view(lfirst_oid(lc2)))
-						dm_contract_touch(lfirst_oid(lc2));
+				{
+					Oid			objid = lfirst_oid(lc2);
+
+					if (cmd->d.grant.istmt->objtype == OBJECT_SCHEMA)
+					{
+						if (dm_is_product_schema(objid))
+							touch_schema_products(objid);
+					}
+					else if (dm_contract_is_product_view(objid))
+						dm_contract_touch(objid);
+				}
 			}
-			else if (cmd->type == SCT_Simple && IsA(cmd->parsetree, AlterEnumStmt) &&
+			else if (cmd->type == SCT_Simple &&
 					 cmd->d.simple.address.classId == TypeRelationId)
+				/* an enum's labels, a type's name or schema changed */
 				dm_contract_touch_type(cmd->d.simple.address.objectId);
+			else if (cmd->type == SCT_Simple && IsA(cmd->parsetree, CreateStmt) &&
+					 cmd->d.simple.address.classId == RelationRelationId)
+			{
+				ListCell   *lc2;
+
+				/* a new inheritance child: its parents' keys no longer cover all rows */
+				foreach(lc2, dm_depend_ancestors(cmd->d.simple.address.objectId))
+					dm_contract_touch_downstream(lfirst_oid(lc2));
+			}
 			else if (cmd->type == SCT_AlterTable &&
 					 cmd->d.alterTable.classId == RelationRelationId)
 				dm_contract_touch_downstream(cmd->d.alterTable.objectId);

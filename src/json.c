@@ -608,11 +608,15 @@ static const CompatName compat_names[] = {
 #define lengthof_array(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* errors and paths */
-static bool fail_v(JCtx *ctx, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
-static bool fail(JCtx *ctx, const char *fmt,...) __attribute__((format(printf, 2, 3)));
-static bool fail_key(JCtx *ctx, const char *key, const char *fmt,...) __attribute__((format(printf, 3, 4)));
-static bool fail_index(JCtx *ctx, size_t index, const char *fmt,...) __attribute__((format(printf, 3, 4)));
-static bool ours_invalid(JCtx *ctx, const char *key, const char *fmt,...) __attribute__((format(printf, 3, 4)));
+#define printf_attr(f, a)	__attribute__((format(printf, f, a)))
+static bool fail_v(JCtx *ctx, const char *fmt, va_list ap) printf_attr(2, 0);
+static bool fail(JCtx *ctx, const char *fmt,...) printf_attr(2, 3);
+static bool fail_key(JCtx *ctx, const char *key,
+					 const char *fmt,...) printf_attr(3, 4);
+static bool fail_index(JCtx *ctx, size_t index,
+					   const char *fmt,...) printf_attr(3, 4);
+static bool ours_invalid(JCtx *ctx, const char *key,
+						 const char *fmt,...) printf_attr(3, 4);
 static size_t path_push_key(JCtx *ctx, const char *key);
 static size_t path_push_index(JCtx *ctx, size_t index);
 static void path_pop(JCtx *ctx, size_t mark);
@@ -631,9 +635,10 @@ static bool v_relationship(JCtx *ctx, json_t *obj, bool schema_level);
 /* the model */
 static bool build_contract(JCtx *ctx, json_t *root, DmContract *c);
 static bool build_property(JCtx *ctx, json_t *obj, int index, DmProperty *p);
-static bool build_quality_list(JCtx *ctx, json_t *arr, DmQuality **out, int *nout);
+static bool build_quality_list(JCtx *ctx, json_t *arr, DmQuality **out,
+							   int *nout);
 static bool build_quality(JCtx *ctx, json_t *obj, int index, DmQuality *q);
-static bool build_sla(JCtx *ctx, json_t *obj, int index, DmSla *s);
+static bool build_sla(JCtx *ctx, json_t *obj, DmSla *s);
 static bool build_root_custom(JCtx *ctx, json_t *arr, DmContract *c);
 static bool build_property_custom(JCtx *ctx, json_t *arr, DmProperty *p);
 static bool check_publish(JCtx *ctx, json_t *root, const DmContract *c);
@@ -2364,7 +2369,7 @@ build_contract(JCtx *ctx, json_t *root, DmContract *c)
 	{
 		size_t		m = path_push_index(ctx, i);
 
-		if (!build_sla(ctx, json_array_get(arr, i), (int) i, &c->slas[i]))
+		if (!build_sla(ctx, json_array_get(arr, i), &c->slas[i]))
 			return false;
 		path_pop(ctx, m);
 	}
@@ -2531,6 +2536,7 @@ build_quality(JCtx *ctx, json_t *obj, int index, DmQuality *q)
 	const char *metric = str_of(obj, "metric");
 	const char *type = str_of(obj, "type");
 	json_t	   *vv;
+	size_t		mark;
 	size_t		i;
 
 	if (metric == NULL)
@@ -2585,28 +2591,36 @@ build_quality(JCtx *ctx, json_t *obj, int index, DmQuality *q)
 	vv = json_object_get(json_object_get(obj, "arguments"), "validValues");
 	if (vv == NULL)
 		return true;
-	path_push_key(ctx, "arguments");
+	mark = path_push_key(ctx, "arguments");
 	path_push_key(ctx, "validValues");
 	if (!json_is_array(vv))
-		return ours_invalid(ctx, NULL,
-							"expected an array of strings, numbers or booleans");
-	q->valid_values = alloc_array(json_array_size(vv), sizeof(char *));
-	for (i = 0; i < json_array_size(vv); i++)
 	{
-		json_t	   *e = json_array_get(vv, i);
-
-		if (json_is_object(e) || json_is_array(e))
-		{
-			size_t		mark = path_push_index(ctx, i);
-
-			if (!ours_invalid(ctx, NULL,
-							  "expected a string, a number or a boolean"))
-				return false;
-			path_pop(ctx, mark);
-		}
-		else if (!json_is_null(e))
-			q->valid_values[q->nvalid_values++] = scalar_text(e);
+		if (!ours_invalid(ctx, NULL,
+						  "expected an array of strings, numbers or booleans"))
+			return false;
 	}
+	else
+	{
+		/* null is skipped: it is no value a column can be compared with */
+		q->valid_values = alloc_array(json_array_size(vv), sizeof(char *));
+		for (i = 0; i < json_array_size(vv); i++)
+		{
+			json_t	   *e = json_array_get(vv, i);
+
+			if (json_is_object(e) || json_is_array(e))
+			{
+				size_t		m = path_push_index(ctx, i);
+
+				if (!ours_invalid(ctx, NULL,
+								  "expected a string, a number or a boolean"))
+					return false;
+				path_pop(ctx, m);
+			}
+			else if (!json_is_null(e))
+				q->valid_values[q->nvalid_values++] = scalar_text(e);
+		}
+	}
+	path_pop(ctx, mark);
 	return true;
 }
 
@@ -2616,7 +2630,7 @@ build_quality(JCtx *ctx, json_t *obj, int index, DmQuality *q)
  * any other unit is an error.
  */
 static bool
-build_sla(JCtx *ctx, json_t *obj, int index, DmSla *s)
+build_sla(JCtx *ctx, json_t *obj, DmSla *s)
 {
 	json_t	   *value = json_object_get(obj, "value");
 	const char *unit = str_of(obj, "unit");
@@ -2624,7 +2638,6 @@ build_sla(JCtx *ctx, json_t *obj, int index, DmSla *s)
 	double		seconds;
 	size_t		i;
 
-	(void) index;
 	s->property = dup_of(obj, "property");
 	s->path = dm_contract_strdup(ctx->path);
 	s->element = dup_of(obj, "element");

@@ -43,6 +43,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/regproc.h"
 #include "utils/rel.h"
 #include "utils/resowner.h"
 #include "utils/ruleutils.h"
@@ -859,8 +860,9 @@ datamesh_check_product(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_VOID();
 	product = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	viewid = DatumGetObjectId(DirectFunctionCall1(to_regclass,
-												  CStringGetTextDatum(product)));
+	/* the name as stored: quoted, qualified; InvalidOid if nothing has it */
+	viewid = RangeVarGetRelid(makeRangeVarFromNameList(stringToQualifiedNameList(product)),
+							  NoLock, true);
 	if (!OidIsValid(viewid))
 	{
 		problem(rsinfo, "view missing", "The catalog records a product whose view does not exist.");
