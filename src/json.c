@@ -685,7 +685,7 @@ dm_json_parse_contract(const char *text, size_t len, int flags,
 		len = 0;
 	}
 	if (len > DM_JSON_MAX_DOCUMENT)
-		return fail(ctx, "document is larger than %d bytes",
+		return fail(ctx, "document is larger than 1 MB (%d bytes)",
 					DM_JSON_MAX_DOCUMENT);
 	if (!prescan_depth(ctx, text, len))
 		return false;
@@ -2626,8 +2626,10 @@ build_quality(JCtx *ctx, json_t *obj, int index, DmQuality *q)
 
 /*
  * One SLA property (the path is at it).  seconds is set for a duration: a
- * non-negative number with a time unit, or an ISO-8601 duration string;
- * any other unit is an error.
+ * non-negative number with a time unit, or an ISO-8601 duration string.
+ * Other units are ODCS's free text (availability in "percent", ...), kept;
+ * only an SLA datamesh measures as a duration (freshness, latency) must
+ * have a time unit.
  */
 static bool
 build_sla(JCtx *ctx, json_t *obj, DmSla *s)
@@ -2650,7 +2652,8 @@ build_sla(JCtx *ctx, json_t *obj, DmSla *s)
 		for (i = 0; i < lengthof_array(time_units); i++)
 			if (strcmp(unit, time_units[i].name) == 0)
 				factor = time_units[i].seconds;
-		if (factor < 0)
+		if (factor < 0 && s->property != NULL &&
+			(strcmp(s->property, "freshness") == 0 || strcmp(s->property, "latency") == 0))
 			return fail_key(ctx, "unit",
 							"unknown unit; expected s, m (minutes), h, d or y, or second(s), minute(s), hour(s), day(s) or year(s)");
 	}
