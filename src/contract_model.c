@@ -645,9 +645,10 @@ dm_contract_actual(Oid viewid, const char *product)
 	c->physical_name = pstrdup(product);
 	c->notice_days = -1;
 	c->nschemas = 1;
+	/* the latest snapshot, as for the versions (dm_contract_stored) */
 	values[0] = CStringGetTextDatum(product);
-	dm_exec_catalog("SELECT 1 FROM datamesh.product WHERE product = $1",
-					1, types, values, NULL, false);
+	dm_exec_catalog_latest("SELECT 1 FROM datamesh.product WHERE product = $1",
+						   1, types, values);
 	c->unpublished = SPI_processed == 0;
 	if (!OidIsValid(viewid) || get_rel_relkind(viewid) != RELKIND_VIEW)
 		return c;
@@ -790,8 +791,13 @@ dm_contract_stored(const char *product, bool all)
 	List	   *result = NIL;
 	uint64		i;
 
+	/*
+	 * With the latest snapshot: a repeatable-read transaction whose DDL
+	 * waited for a lock held by a publish_contract must see that contract
+	 * at its commit.
+	 */
 	values[0] = CStringGetTextDatum(product);
-	dm_exec_catalog(all ?
+	dm_exec_catalog_latest(all ?
 					"SELECT id, version, product, status, compatibility,"
 					" pg_catalog.to_char(end_of_support, 'YYYY-MM-DD'),"
 					" document, baseline FROM datamesh.contract"
@@ -802,7 +808,7 @@ dm_contract_stored(const char *product, bool all)
 					" document, baseline FROM datamesh.contract"
 					" WHERE product = $1 AND status <> 'retired'"
 					" ORDER BY major DESC, minor DESC, patch DESC, published_at DESC LIMIT 1",
-					1, types, values, NULL, false);
+					1, types, values);
 	for (i = 0; i < SPI_processed; i++)
 	{
 		DmStoredContract *s = palloc0(sizeof(DmStoredContract));
