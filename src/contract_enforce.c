@@ -9,7 +9,9 @@
  * through pg_depend).  The verdict is taken once, at pre-commit, on the
  * state the transaction would commit: each touched product with a
  * contract is described from the catalogs (contract_model.c) and compared
- * with what its contract promises by the rule engine (contract.c).  So a
+ * with what its contract promises by the rule engine (contract.c), under
+ * FORWARD's rules (NONE's for a contract of mode NONE): the contract is the
+ * reader, the product the writer.  So a
  * migration that drops and re-publishes a product with the same shape
  * commits, and one that ends breaking fails, whatever path it took.
  *
@@ -410,7 +412,17 @@ judge(const char *product, Oid relid, const char *today, List **report)
 			continue;
 
 		memset(&changes, 0, sizeof(changes));
-		dm_contract_diff(promise, actual, first->compat, today, &changes);
+		/*
+		 * Does the product still give what the contract promises?  The
+		 * contract is the reader and the product the writer, whatever the
+		 * mode: FORWARD's rules.  (BACKWARD and FULL judge how versions of
+		 * the contract may follow each other; a product that gives more
+		 * than its contract promises keeps it.)  NONE keeps only the
+		 * governance rules.
+		 */
+		dm_contract_diff(promise, actual,
+						 first->compat == DM_COMPAT_NONE ? DM_COMPAT_NONE : DM_COMPAT_FORWARD,
+						 today, &changes);
 		initStringInfo(&rules);
 		for (i = 0; i < changes.n; i++)
 		{
