@@ -209,6 +209,23 @@ dm_contract_consumers(Oid viewid)
 }
 
 /*
+ * The name of a product's view without a version suffix, for the name of
+ * its next major version: orders_v2 -> orders (then orders_v3).
+ */
+char *
+dm_contract_view_stem(const char *product)
+{
+	List	   *names = stringToQualifiedNameList(product);
+	char	   *view = pstrdup(strVal(llast(names)));
+	char	   *suffix = strrchr(view, '_');
+
+	if (suffix != NULL && suffix != view && suffix[1] == 'v' && suffix[2] != '\0' &&
+		strspn(suffix + 2, "0123456789") == strlen(suffix + 2))
+		*suffix = '\0';
+	return view;
+}
+
+/*
  * The fix for a breaking change, as an errhint: undo, deprecate first, or
  * publish a new major version beside the product.
  */
@@ -218,21 +235,14 @@ dm_contract_fix(const DmChange *change, const DmContract *promise,
 {
 	const char *rule = change->rule;
 	int			next = promise->major + 1;
-	List	   *names = stringToQualifiedNameList(product);
-	char	   *view = pstrdup(strVal(llast(names)));
-	char	   *suffix = strrchr(view, '_');
-
-	/* orders_v2 -> orders_v3, not orders_v2_v3 */
-	if (suffix != NULL && suffix[1] == 'v' && suffix[2] != '\0' &&
-		strspn(suffix + 2, "0123456789") == strlen(suffix + 2))
-		*suffix = '\0';
+	char	   *view = dm_contract_view_stem(product);
 
 	if (strcmp(rule, "O1") == 0 || strcmp(rule, "O8") == 0)
 		return psprintf("Keep the product, or deprecate it first: publish a version of its contract with status \"deprecated\" and an endOfSupport date; after that date it can be withdrawn.");
 	if (strcmp(rule, "O2") == 0)
 		return psprintf("Keep the product's name and schema; publish the new name as a product of its own beside it and deprecate this one.");
 	if (strcmp(rule, "O3") == 0)
-		return psprintf("Grant SELECT on %s to the consumer role again.", product);
+		return psprintf("Grant SELECT on %s, and USAGE on its schema, to the consumer role again.", product);
 	if (strcmp(rule, "C18") == 0)
 		return psprintf("Classify the column again with datamesh.set_pii(); unmasking a contracted column needs a new major version of the contract (%d.0.0) first.", next);
 	if (strcmp(rule, "C1") == 0)
@@ -481,8 +491,9 @@ judge(const char *product, Oid relid, const char *today, List **report)
 			ereport(WARNING,
 					(errmsg("committing a change that breaks the data contract of product %s",
 							product),
-					 errdetail("Contract \"%s\" version %s, rule %s: %s datamesh.enforce is off; the change is recorded in datamesh.contract_event.",
-							   s->id, s->version, rules.data, worst->detail)));
+					 errdetail("Contract \"%s\" version %s, %s %s: %s datamesh.enforce is off; the change is recorded in datamesh.contract_event.",
+							   s->id, s->version, strchr(rules.data, ',') ? "rules" : "rule",
+							   rules.data, worst->detail)));
 			continue;
 		}
 		ereport(ERROR,

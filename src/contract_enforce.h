@@ -37,6 +37,9 @@ extern char *dm_contract_consumers(Oid viewid);
 /* how a product breaks its contract now: a List of DmChange (SPI connected) */
 extern List *dm_contract_problems(const char *product);
 
+/* a product's view name without its _vN suffix */
+extern char *dm_contract_view_stem(const char *product);
+
 /* the fix to suggest for a breaking change (errhint text) */
 extern char *dm_contract_fix(const DmChange *change, const DmContract *promise,
 							 const char *product);

@@ -53,7 +53,6 @@ static void check_successor(const char *product, const DmContract *c,
 							const char *today);
 static int	version_cmp(const DmContract *a, int major, int minor, int patch);
 static char *kind_of(const char *strategy);
-static const char *view_part(const char *product);
 
 /*
  * The view must be a data product, and the caller a member of its
@@ -89,15 +88,6 @@ check_product(Oid viewid, DmDomain *domain)
 				 errdetail("Only members of role \"%s\", the owner of domain \"%s\", may do that.",
 						   GetUserNameFromId(domain->owner, false), domain->key),
 				 errhint("Ask the domain's team to do it, or to grant you its role.")));
-}
-
-/* the view's name in a qualified product name, for hints */
-static const char *
-view_part(const char *product)
-{
-	List	   *names = stringToQualifiedNameList(product);
-
-	return strVal(llast(names));
 }
 
 /* the kind of a masking strategy: "partial(2,3)" -> "partial" */
@@ -323,7 +313,7 @@ check_successor(const char *product, const DmContract *c, const char *today)
 							   dm_contract_compat_name(old->compat, old->transitive),
 							   cause ? cause->detail : g8->detail),
 					 errhint("Publish it as version %d.0.0; a new major version of a product lives beside the old one as its own view (e.g. %s_v%d), so consumers can move over.",
-							 old->major + 1, view_part(product), old->major + 1)));
+							 old->major + 1, dm_contract_view_stem(product), old->major + 1)));
 		}
 		if (!c->transitive)
 			break;
@@ -453,6 +443,22 @@ datamesh_diff_contracts(PG_FUNCTION_ARGS)
 	new = dm_contract_parse(PG_GETARG_JSONB_P(1), 0);
 	memset(&changes, 0, sizeof(changes));
 	dm_contract_diff(old, new, old->compat, dm_contract_today(), &changes);
+	/* a change of mode in the same major version: what publish_contract refuses */
+	if ((old->compat != new->compat || old->transitive != new->transitive) &&
+		new->major <= old->major)
+	{
+		Datum		values[4];
+		bool		nulls[4] = {false, false, false, false};
+
+		values[0] = CStringGetTextDatum("$.customProperties");
+		values[1] = CStringGetTextDatum("G8");
+		values[2] = CStringGetTextDatum("breaking");
+		values[3] = CStringGetTextDatum(psprintf("The compatibility mode changed from %s to %s: a new major version is needed (publish %d.0.0).",
+												 dm_contract_compat_name(old->compat, old->transitive),
+												 dm_contract_compat_name(new->compat, new->transitive),
+												 old->major + 1));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
 	for (i = 0; i < changes.n; i++)
 	{
 		DmChange   *ch = &changes.items[i];

@@ -332,6 +332,8 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 	touch_contracts = IsA(parsetree, GrantStmt) || IsA(parsetree, AlterEnumStmt) ||
 		(IsA(parsetree, AlterTableStmt) && loosens_guarantees(parsetree)) ||
 		(IsA(parsetree, CreateStmt) && ((CreateStmt *) parsetree)->inhRelations != NIL) ||
+		(IsA(parsetree, CreateForeignTableStmt) &&
+		 ((CreateForeignTableStmt *) parsetree)->base.inhRelations != NIL) ||
 		(IsA(parsetree, RenameStmt) &&
 		 (((RenameStmt *) parsetree)->renameType == OBJECT_TYPE ||
 		  ((RenameStmt *) parsetree)->renameType == OBJECT_DOMAIN)) ||
@@ -409,7 +411,9 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 					 cmd->d.simple.address.classId == TypeRelationId)
 				/* an enum's labels, a type's name or schema changed */
 				dm_contract_touch_type(cmd->d.simple.address.objectId);
-			else if (cmd->type == SCT_Simple && IsA(cmd->parsetree, CreateStmt) &&
+			else if (cmd->type == SCT_Simple &&
+					 (IsA(cmd->parsetree, CreateStmt) ||
+					  IsA(cmd->parsetree, CreateForeignTableStmt)) &&
 					 cmd->d.simple.address.classId == RelationRelationId)
 			{
 				ListCell   *lc2;
