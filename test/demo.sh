@@ -8,4 +8,4 @@ cd "$(dirname "$0")/.."
 . test/setup-debian.sh
 make -s
 $SUDO make -s install
-pg_virtualenv psql -X -q -v ON_ERROR_STOP=0 --echo-queries -f test/demo.sql
+pg_virtualenv -t psql -X -q -v ON_ERROR_STOP=0 --echo-queries -f test/demo.sql

@@ -37,7 +37,7 @@ run_suite() {
     local name=$1 diffs=$2 rc
     shift 2
     echo "== $name (pg_virtualenv make installcheck $*)"
-    pg_virtualenv make installcheck "$@" >"$log/$name" 2>&1
+    pg_virtualenv -t make installcheck "$@" >"$log/$name" 2>&1
     rc=$?
     grep -E '^(test| ) *[A-Za-z0-9_]+ +\.\.\. ' "$log/$name"
     count_regress "$log/$name" "$name"
@@ -56,7 +56,7 @@ alone_ok=0
 alone_bad=0
 for t in $(make -s print-regress); do
     case $t in setup|cleanup) continue ;; esac
-    if pg_virtualenv make installcheck REGRESS="$t" ISOLATION= >"$log/alone" 2>&1 &&
+    if pg_virtualenv -t make installcheck REGRESS="$t" ISOLATION= >"$log/alone" 2>&1 &&
         grep -qE "^(test| ) *$t +\.\.\. ok" "$log/alone"; then
         alone_ok=$((alone_ok + 1))
     else
