@@ -136,6 +136,45 @@ RESET ROLE;
 SELECT * FROM datamesh.verify();
 
 \echo
+\echo '== 4c. A data contract binds the product, enforced at commit'
+SET ROLE alice;
+SELECT datamesh.publish_contract('sales_data_products.orders', $$
+{ "apiVersion": "v3.1.0", "kind": "DataContract", "id": "sales.orders",
+  "version": "1.0.0", "status": "active",
+  "schema": [{ "name": "orders", "physicalName": "sales_data_products.orders",
+    "properties": [
+      { "name": "id", "physicalType": "bigint", "required": true, "unique": true,
+        "primaryKey": true, "primaryKeyPosition": 1 },
+      { "name": "email", "logicalType": "string",
+        "customProperties": [{ "property": "pii", "value": "email" }] },
+      { "name": "amount", "physicalType": "numeric(12,2)" }],
+    "quality": [{ "id": "not_empty", "metric": "rowCount", "mustBeGreaterThan": 0 }] }],
+  "slaProperties": [{ "property": "freshness", "value": 1, "unit": "d" }] } $$);
+SELECT product, contract_version, contract_status FROM datamesh.products ORDER BY product;
+-- the contract's checks against today's data, the same for every caller
+SELECT * FROM datamesh.check_contract('sales_data_products.orders');
+-- a change that breaks the promise fails at commit, whatever path it takes
+ALTER TABLE sales_raw.orders DROP CONSTRAINT orders_pkey;
+SELECT datamesh.unset_pii('sales_raw.orders', 'email');
+-- the verdict is on the net effect: a migration that ends compatible commits
+BEGIN;
+ALTER TABLE sales_raw.orders DROP CONSTRAINT orders_pkey;
+ALTER TABLE sales_raw.orders ADD PRIMARY KEY (id);
+COMMIT;
+-- the changelog a new version would have
+SELECT * FROM datamesh.diff_contracts(datamesh.contract('sales_data_products.orders'),
+    jsonb_set(jsonb_set(datamesh.contract('sales_data_products.orders'), '{version}', '"1.1.0"'),
+              '{schema,0,properties}',
+              (datamesh.contract('sales_data_products.orders') #> '{schema,0,properties}') - 2));
+-- the product is retired the right way: deprecated with an end of support (today, here)
+SELECT datamesh.publish_contract('sales_data_products.orders',
+    datamesh.contract('sales_data_products.orders')
+    || jsonb_build_object('version', '1.1.0', 'status', 'deprecated',
+                          'customProperties', jsonb_build_array(jsonb_build_object(
+                              'property', 'endOfSupport', 'value', to_char(current_date, 'YYYY-MM-DD')))));
+RESET ROLE;
+
+\echo
 \echo '== 5. The escape hatch is for superusers only'
 SET ROLE alice;
 SET datamesh.enforce = off;
@@ -145,7 +184,9 @@ RESET ROLE;
 \echo '== 6. Domains are dropped as a whole'
 -- marketing's view reads a sales product: dropping sales is refused ...
 SELECT datamesh.drop_domain('sales');
--- ... unless the admin forces it, which drops marketing's view too
+-- ... unless the admin forces it, which drops marketing's view too (the
+-- contract of the orders product is deprecated and past its end of support,
+-- so the product may go: its versions retire)
 SELECT datamesh.drop_domain('sales', force => true);
 SELECT to_regclass('marketing_prod_intermediates.revenue') AS revenue_view;
 SELECT datamesh.drop_domain('marketing_prod');
