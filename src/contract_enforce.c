@@ -41,6 +41,7 @@
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -76,6 +77,7 @@ static void record_event(const char *product, const char *version,
 						 const char *rule, const char *severity,
 						 const char *detail);
 static Oid	relid_of_name(const char *product);
+static bool list_member_name(List *list, const char *name);
 
 
 /* is relid a view of a data_products schema? */
@@ -280,6 +282,18 @@ contract_xact_callback(XactEvent event, void *arg)
 	}
 }
 
+/* is the string in the list of strings? */
+static bool
+list_member_name(List *list, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, list)
+		if (strcmp(lfirst(lc), name) == 0)
+			return true;
+	return false;
+}
+
 /* the view of a quoted qualified name, or InvalidOid */
 static Oid
 relid_of_name(const char *product)
@@ -297,8 +311,11 @@ static void
 verdict(void)
 {
 	List	   *work = touched;
-	List	   *done = NIL;
+	List	   *names = NIL;
+	List	   *relids = NIL;
+	List	   *contracted = NIL;
 	ListCell   *lc;
+	ListCell   *lc2;
 	char	   *today;
 	MemoryContext cxt;
 	MemoryContext old;
@@ -314,38 +331,49 @@ verdict(void)
 	dm_spi_connect();
 	today = dm_contract_today();
 
+	/* the names to judge: as touched, and as named now if renamed since */
 	foreach(lc, work)
 	{
 		Touched    *t = lfirst(lc);
 		char	   *now_named = NULL;
-		ListCell   *lc2;
-		bool		seen = false;
 
-		foreach(lc2, done)
-			if (strcmp(lfirst(lc2), t->name) == 0)
-				seen = true;
-		if (!seen)
+		if (!list_member_name(names, t->name))
 		{
-			judge(t->name, t->relid, today, NULL);
-			done = lappend(done, t->name);
+			names = lappend(names, t->name);
+			relids = lappend_oid(relids, t->relid);
 		}
-
-		/* touched under one name and renamed since: its contract's name? */
 		if (OidIsValid(t->relid) && dm_contract_is_product_view(t->relid))
 			now_named = dm_qualified_name(t->relid);
-		if (now_named != NULL && strcmp(now_named, t->name) != 0)
+		if (now_named != NULL && !list_member_name(names, now_named))
 		{
-			seen = false;
-			foreach(lc2, done)
-				if (strcmp(lfirst(lc2), now_named) == 0)
-					seen = true;
-			if (!seen)
-			{
-				judge(now_named, t->relid, today, NULL);
-				done = lappend(done, now_named);
-			}
+			names = lappend(names, now_named);
+			relids = lappend_oid(relids, t->relid);
 		}
 	}
+
+	/* one read for all: which of them have a contract (most have none) */
+	{
+		Datum	   *elems = palloc(sizeof(Datum) * list_length(names));
+		Oid			types[1] = {TEXTARRAYOID};
+		Datum		values[1];
+		int			n = 0;
+		uint64		i;
+
+		foreach(lc, names)
+			elems[n++] = CStringGetTextDatum(lfirst(lc));
+		values[0] = PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false,
+													TYPALIGN_INT));
+		dm_exec_catalog_latest("SELECT DISTINCT product FROM datamesh.contract"
+							   " WHERE product = ANY ($1) AND status <> 'retired'",
+							   1, types, values);
+		for (i = 0; i < SPI_processed; i++)
+			contracted = lappend(contracted,
+								 SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1));
+	}
+
+	forboth(lc, names, lc2, relids)
+		if (list_member_name(contracted, lfirst(lc)))
+			judge(lfirst(lc), lfirst_oid(lc2), today, NULL);
 
 	SPI_finish();
 	PopActiveSnapshot();
