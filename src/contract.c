@@ -243,7 +243,6 @@ static bool parse_semver_number(const char **p, int *out);
 static bool parse_semver_identifiers(const char **p, bool prerelease);
 static long long days_from_civil(long long y, int m, int d);
 static char *civil_text(long long days);
-static bool parse_date(const char *s, long long *days);
 static bool is_deprecated_status(const char *status);
 static char *join_path(const char *base, const char *suffix);
 static char *indexed_path(const char *array_path, int index);
@@ -808,8 +807,8 @@ civil_text(long long days)
  * Parses exactly "YYYY-MM-DD" (a real date, year 0001 to 9999) into a day
  * number.  Anything else is no date: the caller treats it as absent.
  */
-static bool
-parse_date(const char *s, long long *days)
+bool
+dm_contract_parse_date(const char *s, long long *days)
 {
 	static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int			y;
@@ -1078,7 +1077,7 @@ dm_contract_diff(const DmContract *old_c, const DmContract *new_c,
 	st.old_c = old_c;
 	st.new_c = new_c;
 	st.mode = mode;
-	st.has_today = parse_date(today, &st.today);
+	st.has_today = dm_contract_parse_date(today, &st.today);
 	st.out = out;
 	st.first = out->n;
 
@@ -1218,8 +1217,8 @@ diff_end_of_support(DiffState *st, const char *path, const char *what,
 {
 	long long	od;
 	long long	nd;
-	bool		has_old = parse_date(old_eos, &od);
-	bool		has_new = parse_date(new_eos, &nd);
+	bool		has_old = dm_contract_parse_date(old_eos, &od);
+	bool		has_new = dm_contract_parse_date(new_eos, &nd);
 	/* the notice the readers were promised: the old version's, or more */
 	int			old_notice = st->old_c ? st->old_c->notice_days : -1;
 	int			new_notice = st->new_c ? st->new_c->notice_days : -1;
@@ -1387,12 +1386,12 @@ diff_properties(DiffState *st)
 		{
 			const char *eos = op->end_of_support;
 			long long	eday;
-			bool		has_eos = parse_date(eos, &eday);
+			bool		has_eos = dm_contract_parse_date(eos, &eday);
 
 			if (!has_eos)
 			{
 				eos = o->end_of_support;
-				has_eos = parse_date(eos, &eday);
+				has_eos = dm_contract_parse_date(eos, &eday);
 			}
 			if ((op->deprecated || is_deprecated_status(o->status)) &&
 				has_eos && st->has_today && eday <= st->today)

@@ -242,6 +242,9 @@ extern DmSeverity dm_contract_worst(const DmChangeList *changes);
 extern bool dm_contract_parse_semver(const char *text, int *major,
 									 int *minor, int *patch);
 
+/* "YYYY-MM-DD" (a real date, years 0001 to 9999) -> a day number */
+extern bool dm_contract_parse_date(const char *text, long long *days);
+
 /* the name of a mode or severity, for messages and diff_contracts */
 extern const char *dm_contract_compat_name(DmCompat mode, bool transitive);
 extern const char *dm_contract_severity_name(DmSeverity severity);

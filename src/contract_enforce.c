@@ -73,6 +73,7 @@ static void contract_xact_callback(XactEvent event, void *arg);
 static void verdict(void);
 static void judge(const char *product, Oid relid, const char *today,
 				  List **report);
+static void retire(const char *product);
 static void record_event(const char *product, const char *version,
 						 const char *rule, const char *severity,
 						 const char *detail);
@@ -416,13 +417,7 @@ judge(const char *product, Oid relid, const char *today, List **report)
 		current->end_of_support != NULL &&
 		strcmp(current->end_of_support, today) <= 0)
 	{
-		Oid			types[1] = {TEXTOID};
-		Datum		values[1];
-
-		values[0] = CStringGetTextDatum(product);
-		dm_exec_catalog("UPDATE datamesh.contract SET status = 'retired'"
-						" WHERE product = $1 AND status <> 'retired'",
-						1, types, values, NULL, false);
+		retire(product);
 		record_event(product, current->version, "G7", "info",
 					 psprintf("Product withdrawn after the end of support (%s) of its deprecated contract; its versions are retired.",
 							  current->end_of_support));
@@ -507,15 +502,7 @@ judge(const char *product, Oid relid, const char *today, List **report)
 								 "breaking", changes.items[i].detail);
 			/* withdrawn on purpose: its versions retire with it */
 			if (!actual->exists && actual->unpublished)
-			{
-				Oid			types[1] = {TEXTOID};
-				Datum		values[1];
-
-				values[0] = CStringGetTextDatum(product);
-				dm_exec_catalog("UPDATE datamesh.contract SET status = 'retired'"
-								" WHERE product = $1 AND status <> 'retired'",
-								1, types, values, NULL, false);
-			}
+				retire(product);
 			ereport(WARNING,
 					(errmsg("committing a change that breaks the data contract of product %s",
 							product),
@@ -542,6 +529,19 @@ judge(const char *product, Oid relid, const char *today, List **report)
 						 current->version, current->end_of_support) :
 				 errhint("%s", dm_contract_fix(worst, promise, product))));
 	}
+}
+
+/* every version of a withdrawn product's contract retires (SPI connected) */
+static void
+retire(const char *product)
+{
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1];
+
+	values[0] = CStringGetTextDatum(product);
+	dm_exec_catalog("UPDATE datamesh.contract SET status = 'retired'"
+					" WHERE product = $1 AND status <> 'retired'",
+					1, types, values, NULL, false);
 }
 
 /* records what a contract let through (SPI connected) */

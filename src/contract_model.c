@@ -878,6 +878,19 @@ baseline_columns(Jsonb *baseline)
 	return result;
 }
 
+/* the baseline's column of this name, or NULL */
+static BaseColumn *
+base_column(List *base, const char *name)
+{
+	ListCell   *lc;
+
+	if (name != NULL)
+		foreach(lc, base)
+			if (strcmp(((BaseColumn *) lfirst(lc))->name, name) == 0)
+				return lfirst(lc);
+	return NULL;
+}
+
 /*
  * What a stored version holds the product to at DDL time (see the file
  * header): the document's columns, types and deprecations; its required,
@@ -899,14 +912,9 @@ dm_contract_promise(const DmStoredContract *stored)
 	/* the primary key is kept only if the catalogs guaranteed all of it */
 	for (i = 0; i < c->nprops; i++)
 	{
-		DmProperty *p = &c->props[i];
-		ListCell   *lc;
-		BaseColumn *b = NULL;
+		BaseColumn *b = base_column(base, c->props[i].name);
 
-		foreach(lc, base)
-			if (p->name != NULL && strcmp(((BaseColumn *) lfirst(lc))->name, p->name) == 0)
-				b = lfirst(lc);
-		if (p->primary_key && (b == NULL || !b->primary_key))
+		if (c->props[i].primary_key && (b == NULL || !b->primary_key))
 			pk_kept = false;
 	}
 	{
@@ -929,12 +937,8 @@ dm_contract_promise(const DmStoredContract *stored)
 	for (i = 0; i < c->nprops; i++)
 	{
 		DmProperty *p = &c->props[i];
-		ListCell   *lc;
-		BaseColumn *b = NULL;
+		BaseColumn *b = base_column(base, p->name);
 
-		foreach(lc, base)
-			if (p->name != NULL && strcmp(((BaseColumn *) lfirst(lc))->name, p->name) == 0)
-				b = lfirst(lc);
 		p->required = p->required && b != NULL && b->not_null;
 		p->unique = p->unique && b != NULL && b->unique;
 		if (!pk_kept)

@@ -871,28 +871,42 @@ check_command(CollectedCommand *cmd, const ObjectAddress *object, List **seen)
 		dm_depend_dependents(&whole, dm_rules_reading, NULL);
 }
 
+/*
+ * Is the dropped object of this pg_event_trigger_dropped_objects row a view
+ * of a data_products schema?  Sets its domain and schema name.
+ */
+static bool
+dropped_product_view(TupleTableSlot *slot, DmDomain *domain, char **schema)
+{
+	bool		isnull;
+	Datum		classid = slot_getattr(slot, DROPPED_CLASSID, &isnull);
+	Datum		value;
+	DmLayer		layer;
+
+	if (isnull || DatumGetObjectId(classid) != RelationRelationId)
+		return false;
+	value = slot_getattr(slot, DROPPED_OBJECT_TYPE, &isnull);
+	if (isnull || strcmp(TextDatumGetCString(value), "view") != 0)
+		return false;
+	value = slot_getattr(slot, DROPPED_SCHEMA_NAME, &isnull);
+	if (isnull)
+		return false;
+	*schema = TextDatumGetCString(value);
+	return dm_catalog_schema_name_domain(*schema, domain, &layer) &&
+		layer == DM_LAYER_DATA_PRODUCTS;
+}
+
 /* row callback of sql_drop: a dropped view of a data_products schema */
 static void
 check_dropped_product(TupleTableSlot *slot, void *arg)
 {
 	bool		isnull;
-	Datum		classid = slot_getattr(slot, DROPPED_CLASSID, &isnull);
-	Datum		type;
-	Datum		schema;
 	Datum		identity;
 	Datum		original;
 	DmDomain	domain;
-	DmLayer		layer;
+	char	   *schema;
 
-	if (isnull || DatumGetObjectId(classid) != RelationRelationId)
-		return;
-	type = slot_getattr(slot, DROPPED_OBJECT_TYPE, &isnull);
-	if (isnull || strcmp(TextDatumGetCString(type), "view") != 0)
-		return;
-	schema = slot_getattr(slot, DROPPED_SCHEMA_NAME, &isnull);
-	if (isnull ||
-		!dm_catalog_schema_name_domain(TextDatumGetCString(schema), &domain, &layer) ||
-		layer != DM_LAYER_DATA_PRODUCTS)
+	if (!dropped_product_view(slot, &domain, &schema))
 		return;
 	identity = slot_getattr(slot, DROPPED_OBJECT_IDENTITY, &isnull);
 	original = slot_getattr(slot, DROPPED_ORIGINAL, &isnull);
@@ -909,29 +923,18 @@ static void
 touch_dropped_product(TupleTableSlot *slot, void *arg)
 {
 	bool		isnull;
-	Datum		classid = slot_getattr(slot, DROPPED_CLASSID, &isnull);
 	Datum		objid;
-	Datum		type;
-	Datum		schema;
 	Datum		name;
 	DmDomain	domain;
-	DmLayer		layer;
+	char	   *schema;
 
-	if (isnull || DatumGetObjectId(classid) != RelationRelationId)
-		return;
-	type = slot_getattr(slot, DROPPED_OBJECT_TYPE, &isnull);
-	if (isnull || strcmp(TextDatumGetCString(type), "view") != 0)
-		return;
-	schema = slot_getattr(slot, DROPPED_SCHEMA_NAME, &isnull);
-	if (isnull ||
-		!dm_catalog_schema_name_domain(TextDatumGetCString(schema), &domain, &layer) ||
-		layer != DM_LAYER_DATA_PRODUCTS)
+	if (!dropped_product_view(slot, &domain, &schema))
 		return;
 	name = slot_getattr(slot, DROPPED_OBJECT_NAME, &isnull);
 	if (isnull)
 		return;
 	objid = slot_getattr(slot, DROPPED_OBJID, &isnull);
-	dm_contract_touch_name(dm_qualify(TextDatumGetCString(schema), TextDatumGetCString(name)),
+	dm_contract_touch_name(dm_qualify(schema, TextDatumGetCString(name)),
 						   isnull ? InvalidOid : DatumGetObjectId(objid));
 }
 
