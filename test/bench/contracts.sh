@@ -33,16 +33,7 @@
 # and PRODUCTS tune the effort.
 set -eu
 cd "$(dirname "$0")/../.."
-if [ -z "${DM_BENCH_INNER:-}" ]; then
-    make -s
-    if [ "$(id -u)" -eq 0 ]; then make -s install; else sudo make -s install; fi
-    datadir=
-    if [ -d /dev/shm ] && [ -w /dev/shm ]; then
-        datadir=$(mktemp -u /dev/shm/datamesh-bench.XXXXXX)
-    fi
-    exec env DM_BENCH_INNER=1 pg_virtualenv ${datadir:+-c "-d $datadir"} \
-        -o fsync=off -o synchronous_commit=off -o full_page_writes=off bash "$0"
-fi
+. test/bench/cluster.sh -o fsync=off -o synchronous_commit=off -o full_page_writes=off
 
 ROUNDS=${ROUNDS:-11}
 SECONDS_PER_RUN=${BENCH_SECONDS:-3}

@@ -12,16 +12,7 @@
 # by hand (pgcrypto hmac, regexp_replace, left/repeat, date_trunc, floor).
 set -eu
 cd "$(dirname "$0")/../.."
-if [ -z "${DM_BENCH_INNER:-}" ]; then
-    make -s
-    if [ "$(id -u)" -eq 0 ]; then make -s install; else sudo make -s install; fi
-    datadir=
-    if [ -d /dev/shm ] && [ -w /dev/shm ]; then
-        datadir=$(mktemp -u /dev/shm/datamesh-bench.XXXXXX)
-    fi
-    exec env DM_BENCH_INNER=1 pg_virtualenv ${datadir:+-c "-d $datadir"} \
-        -o shared_buffers=512MB -o jit=off bash "$0"
-fi
+. test/bench/cluster.sh -o shared_buffers=512MB -o jit=off
 
 ROUNDS=${ROUNDS:-7}
 ROWS=${ROWS:-1000000}
