@@ -496,12 +496,15 @@ CREATE EVENT TRIGGER datamesh_ddl_command_end ON ddl_command_end
     EXECUTE FUNCTION datamesh.ddl_command_end();
 ALTER EVENT TRIGGER datamesh_ddl_command_end ENABLE ALWAYS;
 
--- only statements that can drop a view; the function returns at once
--- unless the statement is DROP VIEW, DROP OWNED or uses CASCADE
+-- only statements that can drop a view or, by CASCADE, an index; the
+-- function returns at once unless the statement is DROP VIEW, DROP OWNED or
+-- uses CASCADE
 CREATE EVENT TRIGGER datamesh_sql_drop ON sql_drop
     WHEN TAG IN ('DROP VIEW', 'DROP TABLE', 'DROP MATERIALIZED VIEW',
                  'DROP FOREIGN TABLE', 'DROP TYPE', 'DROP DOMAIN',
-                 'DROP FUNCTION', 'DROP OWNED', 'ALTER TABLE', 'DROP SCHEMA')
+                 'DROP FUNCTION', 'DROP OWNED', 'ALTER TABLE', 'DROP SCHEMA',
+                 'DROP COLLATION', 'DROP OPERATOR', 'DROP OPERATOR CLASS',
+                 'DROP OPERATOR FAMILY')
     EXECUTE FUNCTION datamesh.sql_drop();
 ALTER EVENT TRIGGER datamesh_sql_drop ENABLE ALWAYS;
 

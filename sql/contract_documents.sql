@@ -75,11 +75,8 @@ SELECT datamesh.publish_contract('ct_docs_data_products.things', pg_temp.with('{
 -- a physicalType with characters no type name has is an invalid contract
 -- at its path
 SELECT datamesh.publish_contract('ct_docs_data_products.things', pg_temp.with('{schema,0,properties,0,physicalType}', '"integer; DROP TABLE x"'));
--- BUG (message): a physicalType of such characters that still does not
--- parse as a type name (a reserved word, "integer)") gives PostgreSQL's
--- syntax error, whose position is shown against the caller's statement,
--- with SQLSTATE 42601 rather than invalid_parameter_value; the JSON path is
--- only in the CONTEXT
+-- a physicalType of such characters that still does not parse as a type
+-- name (a reserved word, "integer)") gets the same error, naming the path
 SELECT datamesh.publish_contract('ct_docs_data_products.things', pg_temp.with('{schema,0,properties,0,physicalType}', '"table"'));
 -- quality rules
 SELECT datamesh.publish_contract('ct_docs_data_products.things', pg_temp.with('{schema,0,quality}', '[{"metric": "rowCount", "mustBeGreaterThan": 0, "threshold": 1}]'));

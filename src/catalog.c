@@ -253,6 +253,20 @@ dm_catalog_has_domains(void)
 	return ndomains > 0;
 }
 
+/* the data_products schemas of every domain (a List of Oid, palloc'd) */
+List *
+dm_catalog_product_schemas(void)
+{
+	List	   *result = NIL;
+	int			i;
+
+	ensure_cache();
+	for (i = 0; i < ndomains; i++)
+		if (OidIsValid(domains[i].schemas[DM_LAYER_DATA_PRODUCTS]))
+			result = lappend_oid(result, domains[i].schemas[DM_LAYER_DATA_PRODUCTS]);
+	return result;
+}
+
 /*
  * If nspid is a layer schema of a domain, copies the domain to *domain,
  * sets *layer and returns true.

@@ -12,6 +12,7 @@
 #define DATAMESH_CATALOG_H
 
 #include "access/htup.h"
+#include "nodes/pg_list.h"
 #include "utils/relcache.h"
 
 #include "layer.h"
@@ -28,6 +29,7 @@ typedef struct DmDomain
 extern void dm_catalog_init(void);
 extern void dm_catalog_invalidate(void);
 extern bool dm_catalog_has_domains(void);
+extern List *dm_catalog_product_schemas(void);
 extern bool dm_catalog_schema_domain(Oid nspid, DmDomain *domain,
 									 DmLayer *layer);
 extern bool dm_catalog_schema_name_domain(const char *nspname,

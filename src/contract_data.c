@@ -124,6 +124,9 @@ typedef struct CheckRun
  */
 static Oid	check_user = InvalidOid;
 
+/* is the caller of the checks a member of that role (sees the team's errors)? */
+static bool caller_is_team = false;
+
 /* the bound on one check's query in milliseconds; 0 for none */
 int			dm_contract_check_timeout_ms = DM_CHECK_TIMEOUT_DEFAULT_MS;
 
@@ -229,13 +232,21 @@ datum_number(Datum value, Oid typid, double *out)
  * SQLSTATE is told.
  */
 static char *
-error_detail(ErrorData *edata, bool timed_out)
+error_detail(ErrorData *edata, bool timed_out, bool contract_sql)
 {
 	if (timed_out)
 		return psprintf("The check was canceled after %d ms (datamesh's bound on a check).",
 						dm_contract_check_timeout_ms);
 	if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) == ERRCODE_DATA_EXCEPTION)
 		return psprintf("The query failed with a data exception (SQLSTATE %s); its message is not shown, as it may hold a data value.",
+						unpack_sql_state(edata->sqlerrcode));
+
+	/*
+	 * A contract's own SQL runs on the true data and may put a value into
+	 * any message (a cast to regclass, a RAISE): only the team sees it.
+	 */
+	if (contract_sql && !caller_is_team)
+		return psprintf("The contract's query failed (SQLSTATE %s); its message is shown to the domain's team only.",
 						unpack_sql_state(edata->sqlerrcode));
 	return pstrdup(edata->message ? edata->message : "unknown error");
 }
@@ -405,7 +416,8 @@ run_query(CheckQuery *q)
 		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED && !ours)
 			ReThrowError(edata);
 		q->error = error_detail(edata, ours &&
-								edata->sqlerrcode == ERRCODE_QUERY_CANCELED);
+								edata->sqlerrcode == ERRCODE_QUERY_CANCELED,
+								q->contract_sql);
 		FreeErrorData(edata);
 	}
 	PG_END_TRY();
@@ -1177,6 +1189,7 @@ dm_contract_data_checks(Oid viewid, const DmContract *contract, bool publishing)
 											  &run.domain, &layer);
 	run.publishing = publishing;
 	check_user = run.has_domain ? run.domain.owner : InvalidOid;
+	caller_is_team = run.has_domain && is_member_of_role(GetUserId(), run.domain.owner);
 	PG_TRY();
 	{
 		run_checks(&run, contract, publishing);

@@ -165,18 +165,15 @@ collect_relation(const ObjectAddress *dependent, Oid dependent_schema,
 
 /*
  * Every product that shows a column of this type (an enum whose labels
- * changed): the relations with such a column, and what reads them.
+ * changed), directly or through a domain, array or composite type: the
+ * relations with such a column, and what reads them.
  */
 void
 dm_contract_touch_type(Oid typid)
 {
-	ObjectAddress type;
-	List	   *relids = NIL;
 	ListCell   *lc;
 
-	ObjectAddressSet(type, TypeRelationId, typid);
-	dm_depend_dependents(&type, collect_relation, &relids);
-	foreach(lc, relids)
+	foreach(lc, dm_depend_type_users(typid))
 		dm_contract_touch_downstream(lfirst_oid(lc));
 }
 

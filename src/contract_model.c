@@ -34,6 +34,7 @@
 #include "access/htup_details.h"
 #include "access/relation.h"
 #include "access/table.h"
+#include "access/xact.h"
 #include "catalog/indexing.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_enum.h"
@@ -54,6 +55,7 @@
 #include "utils/json.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/resowner.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
@@ -181,7 +183,48 @@ resolve_type(DmType *type, const char *path, bool lenient)
 	callback.arg = where;
 	callback.previous = error_context_stack;
 	error_context_stack = &callback;
-	parseTypeString(type->physical, &typid, &typmod, true);
+	if (!lenient)
+	{
+		/*
+		 * A document sent now: a syntax error of the type name becomes our
+		 * error naming the path (the parser's points into the caller's
+		 * statement).  Caught in a subtransaction, as PL/pgSQL does.
+		 */
+		MemoryContext cxt = CurrentMemoryContext;
+		ResourceOwner owner = CurrentResourceOwner;
+
+		BeginInternalSubTransaction(NULL);
+		MemoryContextSwitchTo(cxt);
+		PG_TRY();
+		{
+			parseTypeString(type->physical, &typid, &typmod, true);
+			ReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(cxt);
+			CurrentResourceOwner = owner;
+		}
+		PG_CATCH();
+		{
+			ErrorData  *edata;
+
+			MemoryContextSwitchTo(cxt);
+			edata = CopyErrorData();
+			FlushErrorState();
+			RollbackAndReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(cxt);
+			CurrentResourceOwner = owner;
+			error_context_stack = callback.previous;
+			if (edata->sqlerrcode != ERRCODE_SYNTAX_ERROR)
+				ReThrowError(edata);
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid data contract at %s", where),
+					 errdetail("\"%s\" is not a PostgreSQL type name.", type->physical),
+					 errhint("physicalType is a PostgreSQL type name, as format_type() prints it.")));
+		}
+		PG_END_TRY();
+	}
+	else
+		parseTypeString(type->physical, &typid, &typmod, true);
 	error_context_stack = callback.previous;
 
 	if (!OidIsValid(typid) && lenient)
@@ -475,7 +518,8 @@ table_keys(Oid relid, AttrNumber attnum, bool *unique, bool *primary_key,
 			heap_attisnull(tuple, Anum_pg_index_indexprs, NULL);
 		if (plain && index->indnkeyatts == 1 && index->indkey.values[0] == attnum)
 			*unique = true;
-		if (index->indisprimary)
+		/* an index not (yet) valid guarantees nothing */
+		if (index->indisprimary && index->indisvalid && index->indisready)
 		{
 			*pk_columns = index->indnkeyatts;
 			for (i = 0; i < index->indnkeyatts; i++)
@@ -491,13 +535,21 @@ table_keys(Oid relid, AttrNumber attnum, bool *unique, bool *primary_key,
 	}
 }
 
-/* is a table's column NOT NULL? */
+/*
+ * Is a table's column NOT NULL in every row it returns?  Not when it has
+ * inheritance children: a child may drop an inherited NOT NULL (a
+ * partition may not).
+ */
 static bool
 column_not_null(Oid relid, AttrNumber attnum)
 {
-	HeapTuple	tuple = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid),
-										Int16GetDatum(attnum));
+	HeapTuple	tuple;
 	bool		result = false;
+
+	if (get_rel_relkind(relid) == RELKIND_RELATION &&
+		find_inheritance_children(relid, NoLock) != NIL)
+		return false;
+	tuple = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
 
 	if (HeapTupleIsValid(tuple))
 	{

@@ -467,3 +467,47 @@ dm_schema_members(Oid nspid)
 	table_close(depRel, AccessShareLock);
 	return members;
 }
+
+/*
+ * Everything built on a type, in any schema: the types (domains, arrays,
+ * composite types, ranges) and the relations whose columns use it,
+ * directly or through those types.  Returns the relations (each once).
+ */
+List *
+dm_depend_type_users(Oid typid)
+{
+	Relation	depRel = table_open(DependRelationId, AccessShareLock);
+	List	   *types = list_make1_oid(typid);
+	List	   *relids = NIL;
+	ListCell   *lc;
+
+	foreach(lc, types)
+	{
+		ObjectAddress type;
+		SysScanDesc scan;
+		HeapTuple	tuple;
+
+		CHECK_FOR_INTERRUPTS();
+		ObjectAddressSet(type, TypeRelationId, lfirst_oid(lc));
+		scan = depend_scan(depRel, &type, true);
+		while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+		{
+			Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tuple);
+
+			if (dep->classid == TypeRelationId)
+				types = list_append_unique_oid(types, dep->objid);
+			else if (dep->classid == RelationRelationId)
+			{
+				Oid			rowtype = get_rel_type_id(dep->objid);
+
+				relids = list_append_unique_oid(relids, dep->objid);
+				/* a composite type's columns: the tables of that type too */
+				if (OidIsValid(rowtype))
+					types = list_append_unique_oid(types, rowtype);
+			}
+		}
+		systable_endscan(scan);
+	}
+	table_close(depRel, AccessShareLock);
+	return relids;
+}

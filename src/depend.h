@@ -29,5 +29,6 @@ extern void dm_depend_dependents(const ObjectAddress *object,
 extern List *dm_schema_members(Oid nspid);
 extern List *dm_depend_downstream(Oid relid, bool (*stop) (Oid relid));
 extern List *dm_depend_ancestors(Oid relid);
+extern List *dm_depend_type_users(Oid typid);
 
 #endif							/* DATAMESH_DEPEND_H */

@@ -640,6 +640,12 @@ touch_before(Node *parsetree)
 	}
 	else if (IsA(parsetree, AlterObjectSchemaStmt))
 		relation = ((AlterObjectSchemaStmt *) parsetree)->relation;
+	else if (IsA(parsetree, DropOwnedStmt))
+	{
+		/* it revokes the roles' grants too: the consumer role's, say */
+		foreach(lc, dm_catalog_product_schemas())
+			touch_schema_products(lfirst_oid(lc));
+	}
 	else if (IsA(parsetree, DropStmt))
 	{
 		DropStmt   *stmt = (DropStmt *) parsetree;
@@ -918,7 +924,13 @@ check_dropped_product(TupleTableSlot *slot, void *arg)
 			 errhint("Withdraw the product with datamesh.unpublish_product() first.")));
 }
 
-/* row callback: a dropped product view is judged by its contract at commit */
+/*
+ * Row callback: a dropped product view is judged by its contract at
+ * commit; so are the products that read a table of the schema of a
+ * dropped index (dropped by a CASCADE from a collation, operator class,
+ * type or function: its table is not named by the row, and lives in the
+ * index's schema).
+ */
 static void
 touch_dropped_product(TupleTableSlot *slot, void *arg)
 {
@@ -927,7 +939,27 @@ touch_dropped_product(TupleTableSlot *slot, void *arg)
 	Datum		name;
 	DmDomain	domain;
 	char	   *schema;
+	Datum		type = slot_getattr(slot, DROPPED_OBJECT_TYPE, &isnull);
 
+	if (!isnull && strcmp(TextDatumGetCString(type), "index") == 0)
+	{
+		Datum		nsp = slot_getattr(slot, DROPPED_SCHEMA_NAME, &isnull);
+		Oid			nspid = isnull ? InvalidOid :
+			get_namespace_oid(TextDatumGetCString(nsp), true);
+		ListCell   *lc;
+
+		if (OidIsValid(nspid))
+			foreach(lc, dm_schema_members(nspid))
+			{
+				ObjectAddress *member = lfirst(lc);
+
+				if (member->classId == RelationRelationId &&
+					(get_rel_relkind(member->objectId) == RELKIND_RELATION ||
+					 get_rel_relkind(member->objectId) == RELKIND_PARTITIONED_TABLE))
+					dm_contract_touch_downstream(member->objectId);
+			}
+		return;
+	}
 	if (!dropped_product_view(slot, &domain, &schema))
 		return;
 	name = slot_getattr(slot, DROPPED_OBJECT_NAME, &isnull);
@@ -978,5 +1010,7 @@ datamesh_sql_drop(PG_FUNCTION_ARGS)
 			PG_RETURN_VOID();
 	}
 	for_each_event_row(F_PG_EVENT_TRIGGER_DROPPED_OBJECTS, check_dropped_product, NULL);
+	/* indexes dropped by the CASCADE: contracts judge their tables at commit */
+	for_each_event_row(F_PG_EVENT_TRIGGER_DROPPED_OBJECTS, touch_dropped_product, NULL);
 	PG_RETURN_VOID();
 }

@@ -2649,6 +2649,14 @@ build_sla(JCtx *ctx, json_t *obj, DmSla *s)
 	else if (json_is_string(value) &&
 			 iso_duration_ok(json_string_value(value), &seconds))
 		s->seconds = seconds;
+
+	/* what datamesh measures must be a duration it can measure */
+	if (s->seconds < 0 && s->property != NULL &&
+		(strcmp(s->property, "freshness") == 0 || strcmp(s->property, "latency") == 0))
+		return fail_key(ctx, "value",
+						"expected a duration: a non-negative number with a time unit, or an ISO-8601 duration");
+	if (s->seconds > 1e12)
+		return fail_key(ctx, "value", "duration out of range");
 	return true;
 }
 
