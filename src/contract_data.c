@@ -8,7 +8,10 @@
  * the owner role of the product's domain (see check_user): a quality
  * rule's SQL is the team's code and runs with the team's rights, never a
  * superuser's who happens to call check_contract, and every caller gets
- * the same verdict on the true data.  Each check's query runs in an internal
+ * the same verdict on the true data.  Only a contract's own SQL asked for
+ * by a caller outside the team runs as that caller (its names could
+ * resolve to the caller's temporary objects), and its errors show their
+ * SQLSTATE only.  Each check's query runs in an internal
  * subtransaction that is always rolled back, with transaction_read_only
  * on, search_path "pg_catalog, pg_temp", as a security-restricted
  * operation, through SPI in read-only mode (a contract's query must be
@@ -369,9 +372,17 @@ run_query(CheckQuery *q)
 								 PGC_USERSET, PGC_S_SESSION,
 								 GUC_ACTION_LOCAL, true, 0, false);
 
-		/* the domain's team (see check_user); no SET ROLE, no temporary objects */
+		/*
+		 * The domain's team (see check_user); no SET ROLE, no temporary
+		 * objects.  A contract's own SQL asked for by someone outside the
+		 * team runs as that caller: a name in it might resolve to the
+		 * caller's temporary objects, which must not run with the team's
+		 * rights.
+		 */
 		GetUserIdAndSecContext(&save_user, &save_sec);
-		SetUserIdAndSecContext(OidIsValid(check_user) ? check_user : save_user,
+		SetUserIdAndSecContext(OidIsValid(check_user) &&
+							   !(q->contract_sql && !caller_is_team) ?
+							   check_user : save_user,
 							   save_sec | SECURITY_LOCAL_USERID_CHANGE |
 							   SECURITY_RESTRICTED_OPERATION);
 
