@@ -634,6 +634,9 @@ SELECT version, status, end_of_support = current_date AS ends_today FROM datames
 -- the contract() of a product is its highest version
 SELECT datamesh.contract('ct_shop_data_products.items')->>'version' AS items,
        datamesh.contract('ct_shop_data_products.items_v2')->>'version' AS items_v2;
+-- past its end of support the product may go, so it may change: a column
+-- the contract describes is dropped without a verdict
+SELECT datamesh.publish_product('ct_shop_raw.items', columns => ARRAY['item_id', 'name']::name[]);
 -- withdrawn on its end of support: the versions retire, the event is recorded (G7)
 SELECT datamesh.unpublish_product('ct_shop_data_products.items');
 SELECT version, status FROM datamesh.contract WHERE id = 'ct_shop.items' ORDER BY version;

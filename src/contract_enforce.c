@@ -406,18 +406,21 @@ judge(const char *product, Oid relid, const char *today, List **report)
 	actual = dm_contract_actual(now, product);
 
 	/*
-	 * Withdrawn after the end of support of a deprecated contract: the
-	 * versions retire, and the event is recorded.
+	 * Past the end of support of a deprecated contract the product may go,
+	 * so it may also change: withdrawn, its versions retire and the event
+	 * is recorded; changed, nothing is judged.
 	 */
-	if (report == NULL && (!actual->exists || actual->unpublished) &&
-		strcmp(current->status, "deprecated") == 0 &&
+	if (strcmp(current->status, "deprecated") == 0 &&
 		current->end_of_support != NULL &&
 		strcmp(current->end_of_support, today) <= 0)
 	{
-		retire(product);
-		record_event(product, current->version, "G7", "info",
-					 psprintf("Product withdrawn after the end of support (%s) of its deprecated contract; its versions are retired.",
-							  current->end_of_support));
+		if (report == NULL && (!actual->exists || actual->unpublished))
+		{
+			retire(product);
+			record_event(product, current->version, "G7", "info",
+						 psprintf("Product withdrawn after the end of support (%s) of its deprecated contract; its versions are retired.",
+								  current->end_of_support));
+		}
 		return;
 	}
 
