@@ -1797,6 +1797,46 @@ length_text(int n)
 }
 
 /*
+ * C15 or C16 for one numeric bound of logicalTypeOptions: the minimum
+ * (upper false: lower or dropped is looser) or the maximum (upper true:
+ * higher or dropped is looser); at the same value an exclusive bound is
+ * the tighter one.
+ */
+static void
+diff_bound(DiffState *st, const PropPair *pp, bool upper,
+		   bool has_o, double o, bool excl_o, bool has_n, double n, bool excl_n)
+{
+	int			c = 0;
+	const char *key;
+
+	if (has_o && !has_n)
+		c = -1;
+	else if (!has_o && has_n)
+		c = 1;
+	else if (has_o)
+	{
+		if (upper ? n > o : n < o)
+			c = -1;
+		else if (upper ? n < o : n > o)
+			c = 1;
+		else if (excl_o != excl_n)
+			c = excl_n ? 1 : -1;
+	}
+	if (c == 0)
+		return;
+	key = (has_n ? excl_n : excl_o) ?
+		(upper ? ".logicalTypeOptions.exclusiveMaximum" : ".logicalTypeOptions.exclusiveMinimum") :
+		(upper ? ".logicalTypeOptions.maximum" : ".logicalTypeOptions.minimum");
+	emit(st, c < 0 ? DM_R_C15 : DM_R_C16,
+		 join_path(has_n ? pp->nbase : pp->obase, key),
+		 bound_text(has_o, o, excl_o, !upper),
+		 bound_text(has_n, n, excl_n, !upper),
+		 dm_contract_printf("The %s bound of column \"%s\" was %s.",
+							upper ? "upper" : "lower", pp->name,
+							c < 0 ? "loosened" : "tightened"));
+}
+
+/*
  * C15 and C16 for logicalTypeOptions: minimum and maximum (with their
  * exclusive variants), minLength, maxLength, pattern.  One change per
  * bound; a changed pattern counts as loosened (it cannot be ranked).
@@ -1809,65 +1849,11 @@ diff_bounds(DiffState *st, const PropPair *pp)
 	int			c;
 	int			ol;
 	int			nl;
-	const char *key;
 
-	/* minimum: lower or dropped is looser */
-	c = 0;
-	if (op->has_minimum && !np->has_minimum)
-		c = -1;
-	else if (!op->has_minimum && np->has_minimum)
-		c = 1;
-	else if (op->has_minimum)
-	{
-		if (np->minimum < op->minimum)
-			c = -1;
-		else if (np->minimum > op->minimum)
-			c = 1;
-		else if (op->exclusive_minimum != np->exclusive_minimum)
-			c = np->exclusive_minimum ? 1 : -1;
-	}
-	if (c != 0)
-	{
-		bool		in_new = np->has_minimum;
-
-		key = (in_new ? np->exclusive_minimum : op->exclusive_minimum) ?
-			".logicalTypeOptions.exclusiveMinimum" : ".logicalTypeOptions.minimum";
-		emit(st, c < 0 ? DM_R_C15 : DM_R_C16,
-			 join_path(in_new ? pp->nbase : pp->obase, key),
-			 bound_text(op->has_minimum, op->minimum, op->exclusive_minimum, true),
-			 bound_text(np->has_minimum, np->minimum, np->exclusive_minimum, true),
-			 dm_contract_printf("The lower bound of column \"%s\" was %s.", pp->name,
-								c < 0 ? "loosened" : "tightened"));
-	}
-
-	/* maximum: higher or dropped is looser */
-	c = 0;
-	if (op->has_maximum && !np->has_maximum)
-		c = -1;
-	else if (!op->has_maximum && np->has_maximum)
-		c = 1;
-	else if (op->has_maximum)
-	{
-		if (np->maximum > op->maximum)
-			c = -1;
-		else if (np->maximum < op->maximum)
-			c = 1;
-		else if (op->exclusive_maximum != np->exclusive_maximum)
-			c = np->exclusive_maximum ? 1 : -1;
-	}
-	if (c != 0)
-	{
-		bool		in_new = np->has_maximum;
-
-		key = (in_new ? np->exclusive_maximum : op->exclusive_maximum) ?
-			".logicalTypeOptions.exclusiveMaximum" : ".logicalTypeOptions.maximum";
-		emit(st, c < 0 ? DM_R_C15 : DM_R_C16,
-			 join_path(in_new ? pp->nbase : pp->obase, key),
-			 bound_text(op->has_maximum, op->maximum, op->exclusive_maximum, false),
-			 bound_text(np->has_maximum, np->maximum, np->exclusive_maximum, false),
-			 dm_contract_printf("The upper bound of column \"%s\" was %s.", pp->name,
-								c < 0 ? "loosened" : "tightened"));
-	}
+	diff_bound(st, pp, false, op->has_minimum, op->minimum, op->exclusive_minimum,
+			   np->has_minimum, np->minimum, np->exclusive_minimum);
+	diff_bound(st, pp, true, op->has_maximum, op->maximum, op->exclusive_maximum,
+			   np->has_maximum, np->maximum, np->exclusive_maximum);
 
 	/* minLength: lower or dropped is looser */
 	ol = op->min_length;
