@@ -443,6 +443,13 @@ SELECT * FROM (
       FROM datamesh.unmasked u
      WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles r WHERE r.oid = u.grantee::oid)
     UNION ALL
+    SELECT 'consumer_role', 'consumer role missing',
+           pg_catalog.format('The setting consumer_role names role %s, which does not exist (renamed?): set it again with datamesh.configure().', s.value)
+      FROM datamesh.setting s
+     WHERE s.name = 'consumer_role' AND s.value IS NOT NULL
+       AND pg_catalog.lower(s.value) <> 'public'
+       AND NOT EXISTS (SELECT FROM pg_catalog.pg_roles r WHERE r.rolname = s.value)
+    UNION ALL
     SELECT d.key, 'owner role missing',
            pg_catalog.format('Role with OID %s, the owner of the domain, does not exist.', d.owner::oid)
       FROM datamesh.domain d

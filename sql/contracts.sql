@@ -245,6 +245,13 @@ REVOKE USAGE ON SCHEMA ct_shop_data_products FROM PUBLIC;
 GRANT USAGE ON SCHEMA ct_shop_data_products TO PUBLIC;
 COMMIT;
 SELECT has_schema_privilege('regress_carol', 'ct_shop_data_products', 'USAGE');
+-- O3: the team revokes its own SELECT on the source: the product (read with
+-- its owner's rights) would fail for every reader
+REVOKE SELECT ON ct_shop_raw.orders FROM regress_sales;
+SELECT has_table_privilege('regress_sales', 'ct_shop_raw.orders', 'SELECT');
+-- revoking what the product does not need commits
+REVOKE TRUNCATE ON ct_shop_raw.orders FROM regress_sales;
+GRANT TRUNCATE ON ct_shop_raw.orders TO regress_sales;
 -- C10, O4: an inheritance child of the source fails at commit: the source's
 -- key no longer covers the product's rows
 CREATE TABLE ct_shop_raw.orders_more () INHERITS (ct_shop_raw.orders);

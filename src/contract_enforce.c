@@ -242,7 +242,7 @@ dm_contract_fix(const DmChange *change, const DmContract *promise,
 	if (strcmp(rule, "O2") == 0)
 		return psprintf("Keep the product's name and schema; publish the new name as a product of its own beside it and deprecate this one.");
 	if (strcmp(rule, "O3") == 0)
-		return psprintf("Grant SELECT on %s, and USAGE on its schema, to the consumer role again.", product);
+		return psprintf("Grant SELECT on %s, and USAGE on its schema, to the consumer role again, and SELECT on what it reads to its owner.", product);
 	if (strcmp(rule, "C18") == 0)
 		return psprintf("Classify the column again with datamesh.set_pii(); unmasking a contracted column needs a new major version of the contract (%d.0.0) first.", next);
 	if (strcmp(rule, "C1") == 0)

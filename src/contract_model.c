@@ -33,6 +33,7 @@
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/relation.h"
+#include "access/sysattr.h"
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/indexing.h"
@@ -101,6 +102,7 @@ static bool column_not_null(Oid relid, AttrNumber attnum);
 static char **enum_labels(Oid typid, int *n);
 static char *mask_of(Query *q, AttrNumber resno);
 static bool consumer_may_select(Oid viewid);
+static bool owner_may_read(Oid viewid, int depth);
 
 /* ------------------------------------------------------------------------
  * Memory
@@ -650,8 +652,9 @@ consumer_may_select(Oid viewid)
 	else
 	{
 		roleid = get_role_oid(role, true);
+		/* a setting naming no role (renamed since): verify() reports it */
 		if (!OidIsValid(roleid))
-			return false;
+			return true;
 	}
 	result = aclmask(acl, roleid, owner, ACL_SELECT, ACLMASK_ANY) != 0;
 
@@ -669,7 +672,60 @@ consumer_may_select(Oid viewid)
 		ReleaseSysCache(tuple);
 		result = aclmask(acl, roleid, owner, ACL_USAGE, ACLMASK_ANY) != 0;
 	}
-	return result;
+
+	/* and the view can read what it reads, with its owner's rights */
+	return result && owner_may_read(viewid, 0);
+}
+
+/*
+ * Can a view's owner read every relation the view reads (SELECT on each,
+ * as PostgreSQL checks it when a reader uses the view), down through the
+ * views it reads?  A team that revokes its own SELECT on a product's
+ * source makes the product unreadable for everyone.
+ */
+static bool
+owner_may_read(Oid viewid, int depth)
+{
+	Relation	rel;
+	Query	   *q;
+	Oid			owner;
+	ListCell   *lc;
+
+	check_stack_depth();
+	if (depth > TRACE_MAX_DEPTH || get_rel_relkind(viewid) != RELKIND_VIEW)
+		return true;
+	rel = relation_open(viewid, AccessShareLock);
+	owner = rel->rd_rel->relowner;
+	q = dm_relation_query(rel);
+	relation_close(rel, AccessShareLock);
+	if (q == NULL)
+		return true;
+	foreach(lc, q->rtable)
+	{
+		RangeTblEntry *rte = lfirst(lc);
+
+		if (rte->rtekind != RTE_RELATION || !(rte->requiredPerms & ACL_SELECT))
+			continue;
+		if (pg_class_aclcheck(rte->relid, owner, ACL_SELECT) != ACLCHECK_OK)
+		{
+			/* without it, SELECT on each column the view reads will do */
+			int			col = -1;
+
+			if (bms_is_empty(rte->selectedCols))
+				return false;
+			while ((col = bms_next_member(rte->selectedCols, col)) >= 0)
+			{
+				AttrNumber	attnum = col + FirstLowInvalidHeapAttributeNumber;
+
+				if (attnum == InvalidAttrNumber ||
+					pg_attribute_aclcheck(rte->relid, attnum, owner, ACL_SELECT) != ACLCHECK_OK)
+					return false;
+			}
+		}
+		if (!owner_may_read(rte->relid, depth + 1))
+			return false;
+	}
+	return true;
 }
 
 /*

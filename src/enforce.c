@@ -403,8 +403,9 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 						if (dm_is_product_schema(objid))
 							touch_schema_products(objid);
 					}
-					else if (dm_contract_is_product_view(objid))
-						dm_contract_touch(objid);
+					else
+						/* a product, or what products read with their owners' rights */
+						dm_contract_touch_downstream(objid);
 				}
 			}
 			else if (cmd->type == SCT_Simple &&
