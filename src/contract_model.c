@@ -262,6 +262,13 @@ dm_contract_parse(Jsonb *document, int flags)
 	int			i;
 
 	use_postgres_memory();
+	if (!JB_ROOT_IS_OBJECT(document))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid data contract at $"),
+				 errdetail("A contract is a JSON object, not %s.",
+						   JB_ROOT_IS_SCALAR(document) ? "a scalar" : "an array"),
+				 errhint("A contract is an ODCS v3.1.0 document (apiVersion \"v3.1.0\", kind \"DataContract\"); settings of datamesh go into customProperties.")));
 	memset(&err, 0, sizeof(err));
 	if (!dm_json_parse_contract(text, strlen(text), flags & ~DM_CONTRACT_STORED, c, &err))
 		ereport(ERROR,
