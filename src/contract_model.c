@@ -1099,3 +1099,33 @@ dm_contract_today(void)
 		elog(ERROR, "current timestamp out of range");
 	return psprintf("%04d-%02d-%02d", tm.tm_year, tm.tm_mon, tm.tm_mday);
 }
+
+/*
+ * Locks every relation a view reads, down through the views it reads, in
+ * AccessShareLock until the end of the transaction: DDL that changes them
+ * (which takes AccessExclusiveLock) waits for a contract being published
+ * to commit, and its verdict then sees that contract.
+ */
+void
+dm_contract_lock_upstream(Oid viewid, int depth)
+{
+	Relation	rel;
+	Query	   *q;
+	ListCell   *lc;
+
+	check_stack_depth();
+	if (depth > TRACE_MAX_DEPTH)
+		return;
+	rel = relation_open(viewid, AccessShareLock);
+	q = rel->rd_rel->relkind == RELKIND_VIEW ? dm_relation_query(rel) : NULL;
+	relation_close(rel, NoLock);
+	if (q == NULL)
+		return;
+	foreach(lc, q->rtable)
+	{
+		RangeTblEntry *rte = lfirst(lc);
+
+		if (rte->rtekind == RTE_RELATION && rte->relid != viewid)
+			dm_contract_lock_upstream(rte->relid, depth + 1);
+	}
+}

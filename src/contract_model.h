@@ -74,6 +74,9 @@ extern List *dm_contract_stored(const char *product, bool all);
  */
 extern DmContract *dm_contract_promise(const DmStoredContract *stored);
 
+/* AccessShareLock on everything a view reads, to the end of the transaction */
+extern void dm_contract_lock_upstream(Oid viewid, int depth);
+
 /* today's date as YYYY-MM-DD, in the session's time zone */
 extern char *dm_contract_today(void);
 

@@ -351,6 +351,8 @@ datamesh_publish_contract(PG_FUNCTION_ARGS)
 
 	dm_spi_connect();
 	check_product(viewid, &domain);
+	/* DDL on what the product reads waits for this publication (README) */
+	dm_contract_lock_upstream(viewid, 0);
 	product = dm_qualified_name(viewid);
 	c = dm_contract_parse(document, DM_JSON_PUBLISH);
 	if (c->status == NULL ||
