@@ -48,6 +48,7 @@
 #include "nodes/parsenodes.h"
 #include "parser/parse_type.h"
 #include "parser/parsetree.h"
+#include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/catcache.h"
@@ -1102,8 +1103,9 @@ dm_contract_today(void)
 
 /*
  * Locks every relation a view reads, down through the views it reads, in
- * AccessShareLock until the end of the transaction: DDL that changes them
- * (which takes AccessExclusiveLock) waits for a contract being published
+ * AccessShareLock until the end of the transaction, and the enum types of
+ * its columns: DDL that changes them (which takes AccessExclusiveLock on a
+ * relation, ExclusiveLock on an enum) waits for a contract being published
  * to commit, and its verdict then sees that contract.
  */
 void
@@ -1118,6 +1120,24 @@ dm_contract_lock_upstream(Oid viewid, int depth)
 		return;
 	rel = relation_open(viewid, AccessShareLock);
 	q = rel->rd_rel->relkind == RELKIND_VIEW ? dm_relation_query(rel) : NULL;
+
+	/*
+	 * The product's enum types too: ALTER TYPE ... ADD VALUE takes an
+	 * exclusive lock on the type, which this one conflicts with.
+	 */
+	if (depth == 0)
+	{
+		TupleDesc	desc = RelationGetDescr(rel);
+		int			i;
+
+		for (i = 0; i < desc->natts; i++)
+		{
+			Oid			base = getBaseType(TupleDescAttr(desc, i)->atttypid);
+
+			if (!TupleDescAttr(desc, i)->attisdropped && type_is_enum(base))
+				LockDatabaseObject(TypeRelationId, base, 0, RowShareLock);
+		}
+	}
 	relation_close(rel, NoLock);
 	if (q == NULL)
 		return;
