@@ -41,6 +41,7 @@
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -133,6 +134,27 @@ dm_contract_touch(Oid viewid)
 
 	if (name != NULL)
 		dm_contract_touch_name(name, viewid);
+}
+
+/*
+ * Locks the product views touched so far in ShareUpdateExclusiveLock (which
+ * readers never wait for), as publish_contract does: for a change that
+ * locks nothing else (a REVOKE), a contract published at the same time
+ * either commits first, and this transaction's verdict reads it, or waits
+ * for this one and describes what it left.
+ */
+void
+dm_contract_lock_touched(void)
+{
+	ListCell   *lc;
+
+	foreach(lc, touched)
+	{
+		Touched    *t = lfirst(lc);
+
+		if (OidIsValid(t->relid) && dm_contract_is_product_view(t->relid))
+			LockRelationOid(t->relid, ShareUpdateExclusiveLock);
+	}
 }
 
 /* every product view downstream of a relation, and the relation itself */

@@ -22,6 +22,9 @@ extern void dm_contract_touch_name(const char *product, Oid viewid);
 /* every product view downstream of a relation (and the relation itself) */
 extern void dm_contract_touch_downstream(Oid relid);
 
+/* ShareUpdateExclusiveLock on the product views touched so far */
+extern void dm_contract_lock_touched(void);
+
 /* every product that shows a column of this type */
 extern void dm_contract_touch_type(Oid typid);
 

@@ -28,6 +28,7 @@
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
@@ -353,6 +354,8 @@ datamesh_publish_contract(PG_FUNCTION_ARGS)
 	check_product(viewid, &domain);
 	/* DDL on what the product reads waits for this publication (README) */
 	dm_contract_lock_upstream(viewid, 0);
+	/* and a REVOKE on it (dm_contract_lock_touched); taken last, after the tables */
+	LockRelationOid(viewid, ShareUpdateExclusiveLock);
 	product = dm_qualified_name(viewid);
 	c = dm_contract_parse(document, DM_JSON_PUBLISH);
 	if (c->status == NULL ||

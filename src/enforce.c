@@ -407,6 +407,8 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 						/* a product, or what products read with their owners' rights */
 						dm_contract_touch_downstream(objid);
 				}
+				/* a REVOKE locks nothing else: against a concurrent publish_contract */
+				dm_contract_lock_touched();
 			}
 			else if (cmd->type == SCT_Simple &&
 					 cmd->d.simple.address.classId == TypeRelationId)
