@@ -2131,42 +2131,44 @@ quality_text(const DmQuality *q)
 						!ascii_ieq(q->unit, "rows")) ? q->unit : NULL;
 	char	   *threshold;
 
-	switch (q->op)
-	{
-		case DM_QOP_EQ:
-			threshold = dm_contract_printf(" = %s", number_text(q->v1));
-			break;
-		case DM_QOP_NE:
-			threshold = dm_contract_printf(" <> %s", number_text(q->v1));
-			break;
-		case DM_QOP_GT:
-			threshold = dm_contract_printf(" > %s", number_text(q->v1));
-			break;
-		case DM_QOP_GE:
-			threshold = dm_contract_printf(" >= %s", number_text(q->v1));
-			break;
-		case DM_QOP_LT:
-			threshold = dm_contract_printf(" < %s", number_text(q->v1));
-			break;
-		case DM_QOP_LE:
-			threshold = dm_contract_printf(" <= %s", number_text(q->v1));
-			break;
-		case DM_QOP_BETWEEN:
-			threshold = dm_contract_printf(" between %s and %s",
-										   number_text(q->v1), number_text(q->v2));
-			break;
-		case DM_QOP_NOT_BETWEEN:
-			threshold = dm_contract_printf(" not between %s and %s",
-										   number_text(q->v1), number_text(q->v2));
-			break;
-		case DM_QOP_NONE:
-		default:
-			threshold = dm_contract_strdup("");
-			break;
-	}
+	threshold = dm_contract_threshold(q);
+	threshold = threshold != NULL ? dm_contract_printf(" %s", threshold) : "";
 	return dm_contract_printf("%s%s%s%s", what, threshold,
 							  unit != NULL ? " " : "",
 							  unit != NULL ? unit : "");
+}
+
+/*
+ * A quality rule's threshold as text ("> 0", "between 1 and 5"), or NULL
+ * when it has none.
+ */
+char *
+dm_contract_threshold(const DmQuality *q)
+{
+	switch (q->op)
+	{
+		case DM_QOP_EQ:
+			return dm_contract_printf("= %s", number_text(q->v1));
+		case DM_QOP_NE:
+			return dm_contract_printf("<> %s", number_text(q->v1));
+		case DM_QOP_GT:
+			return dm_contract_printf("> %s", number_text(q->v1));
+		case DM_QOP_GE:
+			return dm_contract_printf(">= %s", number_text(q->v1));
+		case DM_QOP_LT:
+			return dm_contract_printf("< %s", number_text(q->v1));
+		case DM_QOP_LE:
+			return dm_contract_printf("<= %s", number_text(q->v1));
+		case DM_QOP_BETWEEN:
+			return dm_contract_printf("between %s and %s",
+									  number_text(q->v1), number_text(q->v2));
+		case DM_QOP_NOT_BETWEEN:
+			return dm_contract_printf("not between %s and %s",
+									  number_text(q->v1), number_text(q->v2));
+		case DM_QOP_NONE:
+			break;
+	}
+	return NULL;
 }
 
 /* "Quality rule \"not_empty\" of the product", the start of a sentence */

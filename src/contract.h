@@ -249,6 +249,9 @@ extern bool dm_contract_parse_date(const char *text, long long *days);
 extern const char *dm_contract_compat_name(DmCompat mode, bool transitive);
 extern const char *dm_contract_severity_name(DmSeverity severity);
 
+/* a quality rule's threshold as text ("> 0"), or NULL if it has none */
+extern char *dm_contract_threshold(const DmQuality *q);
+
 /* the property of a model with this name, or NULL */
 extern const DmProperty *dm_contract_property(const DmContract *c,
 											  const char *name);

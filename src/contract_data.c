@@ -679,28 +679,9 @@ check_allowed_values(CheckRun *run, const DmProperty *p)
 static char *
 threshold_text(const DmQuality *q)
 {
-	switch (q->op)
-	{
-		case DM_QOP_EQ:
-			return psprintf("= %g", q->v1);
-		case DM_QOP_NE:
-			return psprintf("<> %g", q->v1);
-		case DM_QOP_GT:
-			return psprintf("> %g", q->v1);
-		case DM_QOP_GE:
-			return psprintf(">= %g", q->v1);
-		case DM_QOP_LT:
-			return psprintf("< %g", q->v1);
-		case DM_QOP_LE:
-			return psprintf("<= %g", q->v1);
-		case DM_QOP_BETWEEN:
-			return psprintf("between %g and %g", q->v1, q->v2);
-		case DM_QOP_NOT_BETWEEN:
-			return psprintf("not between %g and %g", q->v1, q->v2);
-		case DM_QOP_NONE:
-			break;
-	}
-	return pstrdup("(none)");
+	char	   *threshold = dm_contract_threshold(q);
+
+	return threshold != NULL ? threshold : pstrdup("(none)");
 }
 
 /* does a measured value meet the threshold of a rule?  (bounds inclusive) */

@@ -78,6 +78,13 @@ typedef struct Trace
 	AttrNumber	attnum;
 } Trace;
 
+/* a view's defining query, kept while one model is made */
+typedef struct ViewQuery
+{
+	Oid			relid;
+	Query	   *query;
+} ViewQuery;
+
 /* the baseline of one column, as stored */
 typedef struct BaseColumn
 {
@@ -95,7 +102,9 @@ static void *contract_palloc0(size_t size);
 static void *jansson_palloc(size_t size);
 static void jansson_pfree(void *ptr);
 static void resolve_type(DmType *type, const char *path, bool lenient);
-static void trace_column(Oid relid, AttrNumber attnum, int depth, Trace *out);
+static void trace_column(Oid relid, AttrNumber attnum, int depth, Trace *out,
+						 List **queries);
+static Query *view_query(Oid relid, List **queries);
 static bool simple_query(Query *q);
 static void table_keys(Oid relid, AttrNumber attnum, bool *unique,
 					   bool *primary_key, int *pk_position, int *pk_columns);
@@ -443,10 +452,10 @@ simple_query(Query *q)
  * a grouping.
  */
 static void
-trace_column(Oid relid, AttrNumber attnum, int depth, Trace *out)
+trace_column(Oid relid, AttrNumber attnum, int depth, Trace *out,
+			 List **queries)
 {
 	char		relkind = get_rel_relkind(relid);
-	Relation	rel;
 	Query	   *q;
 	TargetEntry *tle;
 	Var		   *var;
@@ -466,9 +475,7 @@ trace_column(Oid relid, AttrNumber attnum, int depth, Trace *out)
 	if (relkind != RELKIND_VIEW)
 		return;
 
-	rel = relation_open(relid, AccessShareLock);
-	q = dm_relation_query(rel);
-	relation_close(rel, AccessShareLock);
+	q = view_query(relid, queries);
 	if (q == NULL || !simple_query(q))
 		return;
 	tle = get_tle_by_resno(q->targetList, attnum);
@@ -480,7 +487,27 @@ trace_column(Oid relid, AttrNumber attnum, int depth, Trace *out)
 	rte = rt_fetch(var->varno, q->rtable);
 	if (rte->rtekind != RTE_RELATION)
 		return;
-	trace_column(rte->relid, var->varattno, depth + 1, out);
+	trace_column(rte->relid, var->varattno, depth + 1, out, queries);
+}
+
+/* a view's query, read once per model: *queries holds the ViewQuery read so far */
+static Query *
+view_query(Oid relid, List **queries)
+{
+	ListCell   *lc;
+	Relation	rel;
+	ViewQuery  *vq;
+
+	foreach(lc, *queries)
+		if (((ViewQuery *) lfirst(lc))->relid == relid)
+			return ((ViewQuery *) lfirst(lc))->query;
+	vq = palloc(sizeof(ViewQuery));
+	rel = relation_open(relid, AccessShareLock);
+	vq->relid = relid;
+	vq->query = dm_relation_query(rel);
+	relation_close(rel, AccessShareLock);
+	*queries = lappend(*queries, vq);
+	return vq->query;
 }
 
 /*
@@ -754,6 +781,7 @@ dm_contract_actual(Oid viewid, const char *product)
 	char	   *now_named;
 	int			pk_found = 0;
 	int			pk_needed = -1;
+	List	   *queries = NIL;
 	int			i;
 
 	use_postgres_memory();
@@ -779,7 +807,7 @@ dm_contract_actual(Oid viewid, const char *product)
 
 	rel = relation_open(viewid, AccessShareLock);
 	desc = RelationGetDescr(rel);
-	q = dm_relation_query(rel);
+	q = view_query(viewid, &queries);
 	c->props = palloc0(sizeof(DmProperty) * Max(desc->natts, 1));
 	for (i = 0; i < desc->natts; i++)
 	{
@@ -805,7 +833,7 @@ dm_contract_actual(Oid viewid, const char *product)
 		if (q != NULL)
 			p->pii = mask_of(q, att->attnum);
 
-		trace_column(viewid, att->attnum, 0, &trace);
+		trace_column(viewid, att->attnum, 0, &trace, &queries);
 		if (OidIsValid(trace.relid))
 		{
 			int			pk_columns;
