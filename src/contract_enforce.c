@@ -597,3 +597,33 @@ dm_contract_problems(const char *product)
 	judge(product, relid_of_name(product), dm_contract_today(), &report);
 	return report;
 }
+
+/*
+ * For the errors of the layout rules that refuse a change to a product
+ * (rule 1: dropped, renamed, moved by hand): " It is bound by data contract
+ * ... (rule O1)." when the product has a current contract, else "".
+ */
+char *
+dm_contract_bound(const char *product)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1];
+	char	   *result = "";
+
+	if (product == NULL || !OidIsValid(dm_catalog_relid("contract")))
+		return result;
+	dm_spi_connect();
+	values[0] = CStringGetTextDatum(product);
+	dm_exec_catalog_latest("SELECT id, version FROM datamesh.contract"
+						   " WHERE product = $1 AND status <> 'retired'"
+						   " ORDER BY major DESC, minor DESC, patch DESC LIMIT 1",
+						   1, types, values);
+	if (SPI_processed > 0)
+		result = MemoryContextStrdup(caller,
+									 psprintf(" It is bound by data contract \"%s\" version %s, which its readers rely on (rule O1).",
+											  SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1),
+											  SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2)));
+	SPI_finish();
+	return result;
+}

@@ -43,6 +43,9 @@ extern List *dm_contract_problems(const char *product);
 /* a product's view name without its _vN suffix */
 extern char *dm_contract_view_stem(const char *product);
 
+/* " It is bound by data contract ..." for a product's layout errors, or "" */
+extern char *dm_contract_bound(const char *product);
+
 /* the fix to suggest for a breaking change (errhint text) */
 extern char *dm_contract_fix(const DmChange *change, const DmContract *promise,
 							 const char *product);

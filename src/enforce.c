@@ -259,8 +259,8 @@ datamesh_ddl_command_start(PG_FUNCTION_ARGS)
 							 errmsg("cannot move \"%s\" out of data product schema \"%s\"",
 									get_rel_name(relid),
 									get_namespace_name(get_rel_namespace(relid))),
-							 errdetail("Rule 1: the data products of domain \"%s\" are made and removed only by datamesh.",
-									   domain.key),
+							 errdetail("Rule 1: the data products of domain \"%s\" are made and removed only by datamesh.%s",
+									   domain.key, dm_contract_bound(dm_qualified_name(relid))),
 							 errhint("Use datamesh.unpublish_product() to withdraw a product.")));
 				break;
 			}
@@ -816,9 +816,11 @@ check_command(CollectedCommand *cmd, const ObjectAddress *object, List **seen)
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("cannot %s in data product schema \"%s\"",
 							tag, get_namespace_name(nspid)),
-					 errdetail("Rule 1: schema \"%s\" holds only the views that datamesh.publish_product() generates; %s was not made by it.",
+					 errdetail("Rule 1: schema \"%s\" holds only the views that datamesh.publish_product() generates; %s was not made by it.%s",
 							   get_namespace_name(nspid),
-							   dm_describe_object(&whole)),
+							   dm_describe_object(&whole),
+							   whole.classId == RelationRelationId ?
+							   dm_contract_bound(dm_qualified_name(whole.objectId)) : ""),
 					 errhint("Build the object in a private layer of domain \"%s\" (for example schema \"%s\") and publish it with datamesh.publish_product().",
 							 domain.key,
 							 dm_schema_name(domain.key, DM_LAYER_INFORMATION_OBJECTS))));
@@ -922,8 +924,9 @@ check_dropped_product(TupleTableSlot *slot, void *arg)
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 			 errmsg("cannot drop data product %s", TextDatumGetCString(identity)),
-			 errdetail("Rule 1: the data products of domain \"%s\" are made and removed only by datamesh; this statement would drop one %s.",
-					   domain.key, DatumGetBool(original) ? "directly" : "through CASCADE"),
+			 errdetail("Rule 1: the data products of domain \"%s\" are made and removed only by datamesh; this statement would drop one %s.%s",
+					   domain.key, DatumGetBool(original) ? "directly" : "through CASCADE",
+					   dm_contract_bound(dm_qualify(schema, TextDatumGetCString(slot_getattr(slot, DROPPED_OBJECT_NAME, &isnull))))),
 			 errhint("Withdraw the product with datamesh.unpublish_product() first.")));
 }
 
