@@ -97,6 +97,8 @@ CREATE TABLE datamesh.contract_event (
 );
 SELECT pg_catalog.pg_extension_config_dump('datamesh.contract_event', '');
 
+-- @@catalog-tables (tags, search)
+
 -- ---------------------------------------------------------------------------
 -- C functions
 -- ---------------------------------------------------------------------------
@@ -290,6 +292,8 @@ SELECT c.document
 $$;
 
 -- what is wrong with one product's contract (verify())
+-- @@catalog-functions (tag.c, search)
+
 CREATE FUNCTION datamesh.contract_problems(product text)
 RETURNS TABLE (problem text, detail text)
 AS 'MODULE_PATHNAME', 'datamesh_contract_problems'
@@ -320,6 +324,11 @@ LANGUAGE C;
 -- ---------------------------------------------------------------------------
 -- Views for discovery, readable by everyone
 -- ---------------------------------------------------------------------------
+
+-- @@ingest-functions (ingest.c, lineage.c, freshness, mesh_graph)
+-- TEMPORARY during development: replaced by the real freshness
+CREATE FUNCTION datamesh.freshness(object regclass) RETURNS timestamptz
+LANGUAGE sql STABLE AS $$ SELECT NULL::timestamptz $$;
 
 CREATE VIEW datamesh.domains AS
 SELECT d.key AS domain,
@@ -357,7 +366,7 @@ SELECT p.domain,
        NULL::jsonb AS tags,
        k.version AS contract_version,
        COALESCE(k.status, 'none') AS contract_status,
-       NULL::timestamptz AS freshness,
+       datamesh.freshness(c.oid::pg_catalog.regclass) AS freshness,
        p.columns,
        p.published_at,
        p.updated_at
@@ -401,6 +410,8 @@ SELECT s.name AS setting,
 -- Everything that is not as it should be: products whose view differs from
 -- what datamesh.publish_product() would generate now, and catalog rows
 -- without their objects or objects without their rows.  Admin only.
+-- @@lint-functions (lint.c, detect.c)
+
 CREATE FUNCTION datamesh.verify()
 RETURNS TABLE (object text, problem text, detail text)
 LANGUAGE sql VOLATILE SECURITY DEFINER
@@ -528,6 +539,7 @@ GRANT SELECT ON datamesh.contract TO PUBLIC;
 GRANT SELECT ON datamesh.domains, datamesh.layers, datamesh.settings, datamesh.products,
     datamesh.pii_columns TO PUBLIC;
 
+-- @@catalog-grants
 REVOKE EXECUTE ON FUNCTION datamesh.create_domain(text, regrole, text, text, text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.drop_domain(text, boolean) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.configure(text, text) FROM PUBLIC;
@@ -535,8 +547,10 @@ REVOKE EXECUTE ON FUNCTION datamesh.set_pseudonym_scope(text, text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.rotate_key(text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.mask_hash_support(internal) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.check_product(text) FROM PUBLIC;
+-- @@ingest-grants
 REVOKE EXECUTE ON FUNCTION datamesh.verify() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.contract_problems(text) FROM PUBLIC;
+-- @@lint-grants
 
 -- ---------------------------------------------------------------------------
 -- Comments
@@ -596,3 +610,8 @@ COMMENT ON FUNCTION datamesh.siphash(bytea, bytea, integer) IS
 COMMENT ON FUNCTION datamesh.ddl_command_start() IS 'Event trigger: layer rules judged before a command.';
 COMMENT ON FUNCTION datamesh.ddl_command_end() IS 'Event trigger: layer rules judged after a command.';
 COMMENT ON FUNCTION datamesh.sql_drop() IS 'Event trigger: data products are dropped only by unpublish_product.';
+-- @@catalog-comments
+
+-- @@ingest-comments
+
+-- @@lint-comments
