@@ -325,7 +325,9 @@ LANGUAGE C;
 -- Views for discovery, readable by everyone
 -- ---------------------------------------------------------------------------
 
--- @@ingest-functions (ingest.c, lineage.c, freshness, mesh_graph)
+-- @@ingest-functions (ingest.c)
+
+-- @@lineage-functions (lineage, freshness, mesh_graph)
 -- TEMPORARY during development: replaced by the real freshness
 CREATE FUNCTION datamesh.freshness(object regclass) RETURNS timestamptz
 LANGUAGE sql STABLE AS $$ SELECT NULL::timestamptz $$;
@@ -548,6 +550,8 @@ REVOKE EXECUTE ON FUNCTION datamesh.rotate_key(text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.mask_hash_support(internal) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.check_product(text) FROM PUBLIC;
 -- @@ingest-grants
+
+-- @@lineage-grants
 REVOKE EXECUTE ON FUNCTION datamesh.verify() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.contract_problems(text) FROM PUBLIC;
 -- @@lint-grants
@@ -613,5 +617,7 @@ COMMENT ON FUNCTION datamesh.sql_drop() IS 'Event trigger: data products are dro
 -- @@catalog-comments
 
 -- @@ingest-comments
+
+-- @@lineage-comments
 
 -- @@lint-comments
