@@ -15,7 +15,8 @@ CREATE TABLE datamesh.domain (
     stage        text,
     owner        regrole NOT NULL,
     description  text,
-    created_at   timestamptz NOT NULL DEFAULT pg_catalog.now()
+    created_at   timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    tags         jsonb NOT NULL DEFAULT '{}' CHECK (pg_catalog.jsonb_typeof(tags) = 'object')
 );
 SELECT pg_catalog.pg_extension_config_dump('datamesh.domain', '');
 
@@ -98,6 +99,41 @@ CREATE TABLE datamesh.contract_event (
 SELECT pg_catalog.pg_extension_config_dump('datamesh.contract_event', '');
 
 -- @@catalog-tables (tags, search)
+
+-- Tags that accept only some values (datamesh.define_tag); a tag never
+-- defined is free-form.  The tags themselves live in security labels of
+-- provider datamesh_tags (relations and columns) and in datamesh.domain.
+CREATE TABLE datamesh.tag_definition (
+    tag            text PRIMARY KEY,
+    allowed_values text[],
+    description    text,
+    defined_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    defined_by     text NOT NULL DEFAULT CURRENT_USER
+);
+SELECT pg_catalog.pg_extension_config_dump('datamesh.tag_definition', '');
+
+-- The search index of the products: one row per product and per column
+-- of a product, with its words.  Refreshed at the commit of every
+-- transaction that publishes, regenerates, unpublishes, describes or tags
+-- a product (datamesh.search_refresh); what it holds is public (names,
+-- descriptions, tags of products), so everyone may read it.
+CREATE TABLE datamesh.search_entry (
+    kind              text NOT NULL CHECK (kind IN ('product', 'column')),
+    object            text NOT NULL,    -- the product's view, quoted qualified name
+    column_name       name,             -- NULL for the product itself
+    domain            text NOT NULL,
+    name              text NOT NULL,    -- the product's or the column's name
+    description       text,
+    tags              text,             -- 'tag=value, tag', for display
+    name_words        tsvector NOT NULL,
+    tag_words         tsvector NOT NULL,
+    description_words tsvector NOT NULL,
+    document          tsvector NOT NULL -- all of them, weighted, and the context
+);
+CREATE UNIQUE INDEX search_entry_key
+    ON datamesh.search_entry (object, (COALESCE(column_name, '')));
+CREATE INDEX search_entry_document ON datamesh.search_entry USING gin (document);
+SELECT pg_catalog.pg_extension_config_dump('datamesh.search_entry', '');
 
 -- ---------------------------------------------------------------------------
 -- C functions
@@ -291,9 +327,143 @@ SELECT c.document
  LIMIT 1
 $$;
 
--- what is wrong with one product's contract (verify())
 -- @@catalog-functions (tag.c, search)
 
+CREATE FUNCTION datamesh.define_tag(tag text, allowed_values text[] DEFAULT NULL,
+                                    description text DEFAULT NULL)
+RETURNS void
+AS 'MODULE_PATHNAME', 'datamesh_define_tag'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.set_tag(object regclass, tag text, value text DEFAULT NULL)
+RETURNS void
+AS 'MODULE_PATHNAME', 'datamesh_set_tag'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.set_tag(object regclass, col name, tag text, value text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'datamesh_set_column_tag'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.unset_tag(object regclass, tag text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'datamesh_unset_tag'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.unset_tag(object regclass, col name, tag text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'datamesh_unset_column_tag'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.set_domain_tag(domain text, tag text, value text DEFAULT NULL)
+RETURNS void
+AS 'MODULE_PATHNAME', 'datamesh_set_domain_tag'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.unset_domain_tag(domain text, tag text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'datamesh_unset_domain_tag'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.describe(object regclass, description text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'datamesh_describe'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.describe(object regclass, col name, description text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'datamesh_describe_column'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
+-- a tags label (a JSON object) as 'tag=value, tag' in tag order
+CREATE FUNCTION datamesh.tags_text(label text)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT pg_catalog.string_agg(t.key || COALESCE('=' || t.value, ''), ', ' ORDER BY t.key)
+  FROM pg_catalog.jsonb_each_text($1::pg_catalog.jsonb) t
+$$;
+
+-- The words of a search as a tsquery: each word (letters and digits;
+-- English stop words left out) matches as a prefix, or its English stem
+-- as a prefix; all words must match, or with any_word one of them.
+CREATE FUNCTION datamesh.search_query(query text, any_word boolean DEFAULT false)
+RETURNS tsquery
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT pg_catalog.to_tsquery('simple', pg_catalog.string_agg(w.clause,
+           CASE WHEN any_word THEN ' | ' ELSE ' & ' END ORDER BY w.first))
+  FROM (SELECT pg_catalog.min(x.n) AS first,
+               pg_catalog.format('(%s:* | %s:*)', pg_catalog.quote_literal(x.word),
+                                 pg_catalog.quote_literal(COALESCE(x.stem[1], x.word))) AS clause
+          FROM (SELECT r.word, r.n, pg_catalog.ts_lexize('english_stem', r.word) AS stem
+                  FROM pg_catalog.regexp_split_to_table(pg_catalog.lower(query), '[^[:alnum:]]+')
+                       WITH ORDINALITY AS r(word, n)
+                 WHERE r.word <> '') x
+         WHERE x.stem IS NULL OR pg_catalog.cardinality(x.stem) > 0
+         GROUP BY x.word, x.stem
+         ORDER BY 1
+         LIMIT 32) w
+$$;
+
+-- Indexes the given products anew (the names as in datamesh.product);
+-- called at the commit of a transaction that touched them.
+CREATE FUNCTION datamesh.search_refresh(products text[])
+RETURNS void
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DELETE FROM datamesh.search_entry WHERE object = ANY (products);
+INSERT INTO datamesh.search_entry
+SELECT x.kind, x.object, x.column_name, x.domain, x.name, x.description, x.tags,
+       x.nw, x.tw, x.dw,
+       pg_catalog.setweight(x.nw, 'A') || pg_catalog.setweight(x.tw, 'B') ||
+       pg_catalog.setweight(x.dw, 'C') || pg_catalog.setweight(x.cw, 'D')
+  FROM (SELECT e.*,
+               pg_catalog.to_tsvector('simple', e.name) AS nw,
+               pg_catalog.to_tsvector('simple', COALESCE(e.tags, '')) AS tw,
+               pg_catalog.to_tsvector('english', COALESCE(e.description, '')) AS dw,
+               pg_catalog.to_tsvector('simple', e.context) AS cw
+          FROM (SELECT 'product' AS kind, p.product AS object, NULL::name AS column_name,
+                       p.domain, p.name,
+                       pg_catalog.obj_description(c.oid, 'pg_class') AS description,
+                       datamesh.tags_text(l.label) AS tags,
+                       p.domain AS context
+                  FROM datamesh.product p
+                  JOIN pg_catalog.pg_namespace n ON n.nspname = p.domain || '_data_products'
+                  JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = p.name
+                  LEFT JOIN pg_catalog.pg_seclabel l
+                         ON l.objoid = c.oid AND l.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                        AND l.objsubid = 0 AND l.provider = 'datamesh_tags'
+                 WHERE p.product = ANY (products)
+                UNION ALL
+                SELECT 'column', p.product, a.attname, p.domain, a.attname::text,
+                       pg_catalog.col_description(c.oid, a.attnum),
+                       datamesh.tags_text(l.label),
+                       p.domain || ' ' || p.name
+                  FROM datamesh.product p
+                  JOIN pg_catalog.pg_namespace n ON n.nspname = p.domain || '_data_products'
+                  JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = p.name
+                  JOIN pg_catalog.pg_attribute a
+                    ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+                  LEFT JOIN pg_catalog.pg_seclabel l
+                         ON l.objoid = c.oid AND l.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                        AND l.objsubid = a.attnum AND l.provider = 'datamesh_tags'
+                 WHERE p.product = ANY (products)) e) x;
+$$;
+
+-- what is wrong with one product's contract (verify())
 CREATE FUNCTION datamesh.contract_problems(product text)
 RETURNS TABLE (problem text, detail text)
 AS 'MODULE_PATHNAME', 'datamesh_contract_problems'
@@ -339,6 +509,7 @@ SELECT d.key AS domain,
        d.name,
        d.stage,
        d.description,
+       d.tags,
        d.created_at
   FROM datamesh.domain d;
 
@@ -365,7 +536,10 @@ SELECT p.domain,
        p.version,
        CASE WHEN c.oid IS NULL THEN 'missing' ELSE 'published' END AS status,
        pg_catalog.obj_description(c.oid, 'pg_class') AS description,
-       NULL::jsonb AS tags,
+       (SELECT l.label::jsonb
+          FROM pg_catalog.pg_seclabel l
+         WHERE l.objoid = c.oid AND l.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
+           AND l.objsubid = 0 AND l.provider = 'datamesh_tags') AS tags,
        k.version AS contract_version,
        COALESCE(k.status, 'none') AS contract_status,
        datamesh.freshness(c.oid::pg_catalog.regclass) AS freshness,
@@ -393,6 +567,117 @@ SELECT pg_catalog.format('%I.%I', n.nspname, c.relname) AS object,
    AND l.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
    AND l.objsubid > 0
    AND l.label LIKE 'pii:%';
+
+-- Tags of domains, relations and columns: set_domain_tag, set_tag or
+-- SECURITY LABEL FOR datamesh_tags.
+CREATE VIEW datamesh.tags AS
+SELECT d.key AS object,
+       NULL::name AS column_name,
+       t.key AS tag,
+       t.value,
+       'domain'::text AS kind,
+       d.key AS domain
+  FROM datamesh.domain d
+ CROSS JOIN LATERAL pg_catalog.jsonb_each_text(d.tags) t
+UNION ALL
+SELECT pg_catalog.format('%I.%I', n.nspname, c.relname),
+       a.attname,
+       t.key,
+       t.value,
+       CASE WHEN l.objsubid <> 0 THEN 'column'
+            WHEN y.layer = 'data_products' THEN 'product'
+            ELSE 'relation' END,
+       y.domain
+  FROM pg_catalog.pg_seclabel l
+  JOIN pg_catalog.pg_class c ON c.oid = l.objoid
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = l.objoid AND a.attnum = l.objsubid
+                                     AND l.objsubid > 0
+  LEFT JOIN datamesh.layers y ON y.schema = n.nspname
+ CROSS JOIN LATERAL pg_catalog.jsonb_each_text(l.label::pg_catalog.jsonb) t
+ WHERE l.provider = 'datamesh_tags'
+   AND l.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass;
+
+-- Search: the products of every domain (from the index), the domains, and
+-- the private relations and columns of the caller's own domains (read
+-- from the catalogs as they are).  Ranked by ts_rank: names weigh most,
+-- then tags, then descriptions.
+CREATE FUNCTION datamesh.search(query text)
+RETURNS TABLE (kind text, object text, domain text, matched text, rank real)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+WITH q AS (
+    SELECT datamesh.search_query(query) AS q, datamesh.search_query(query, true) AS q_any
+), mine AS (
+    SELECT d.domain FROM datamesh.domains d WHERE pg_catalog.pg_has_role(d.owner::pg_catalog.oid, 'MEMBER')
+), private AS (
+    SELECT r.kind, r.object, r.column_name, r.domain, r.name, r.description, r.tags,
+           pg_catalog.to_tsvector('simple', r.name) AS name_words,
+           pg_catalog.to_tsvector('simple', COALESCE(r.tags, '')) AS tag_words,
+           pg_catalog.to_tsvector('english', COALESCE(r.description, '')) AS description_words
+      FROM (SELECT CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'partitioned table'
+                                  WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
+                                  ELSE 'foreign table' END AS kind,
+                   pg_catalog.format('%I.%I', n.nspname, c.relname) AS object,
+                   NULL::name AS column_name, y.domain, c.relname::text AS name,
+                   pg_catalog.obj_description(c.oid, 'pg_class') AS description,
+                   datamesh.tags_text(l.label) AS tags
+              FROM mine m
+              JOIN datamesh.layers y ON y.domain = m.domain AND y.layer <> 'data_products'
+              JOIN pg_catalog.pg_namespace n ON n.nspname = y.schema
+              JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+              LEFT JOIN pg_catalog.pg_seclabel l
+                     ON l.objoid = c.oid AND l.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                    AND l.objsubid = 0 AND l.provider = 'datamesh_tags'
+            UNION ALL
+            SELECT 'column', pg_catalog.format('%I.%I', n.nspname, c.relname), a.attname, y.domain,
+                   a.attname::text, pg_catalog.col_description(c.oid, a.attnum),
+                   datamesh.tags_text(l.label)
+              FROM mine m
+              JOIN datamesh.layers y ON y.domain = m.domain AND y.layer <> 'data_products'
+              JOIN pg_catalog.pg_namespace n ON n.nspname = y.schema
+              JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+              JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+              LEFT JOIN pg_catalog.pg_seclabel l
+                     ON l.objoid = c.oid AND l.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                    AND l.objsubid = a.attnum AND l.provider = 'datamesh_tags') r
+), domains AS (
+    SELECT 'domain'::text AS kind, d.domain AS object, NULL::name AS column_name, d.domain,
+           pg_catalog.concat_ws(' ', d.domain, d.name, d.organization, d.stage) AS name,
+           d.description, datamesh.tags_text(d.tags::text) AS tags
+      FROM datamesh.domains d
+), found AS (
+    SELECT e.kind, e.object, e.column_name, e.domain, e.name, e.description, e.tags,
+           e.name_words, e.tag_words, e.description_words, e.document
+      FROM datamesh.search_entry e, q
+     WHERE e.document @@ q.q
+    UNION ALL
+    SELECT p.*, pg_catalog.setweight(p.name_words, 'A') || pg_catalog.setweight(p.tag_words, 'B') ||
+                pg_catalog.setweight(p.description_words, 'C')
+      FROM private p
+    UNION ALL
+    SELECT w.*, pg_catalog.setweight(w.name_words, 'A') || pg_catalog.setweight(w.tag_words, 'B') ||
+                pg_catalog.setweight(w.description_words, 'C')
+      FROM (SELECT d.*,
+                   pg_catalog.to_tsvector('simple', d.name) AS name_words,
+                   pg_catalog.to_tsvector('simple', COALESCE(d.tags, '')) AS tag_words,
+                   pg_catalog.to_tsvector('english', COALESCE(d.description, '')) AS description_words
+              FROM domains d) w
+)
+SELECT f.kind, f.object, f.domain,
+       pg_catalog.concat_ws('; ',
+           CASE WHEN f.name_words @@ q.q_any
+                THEN CASE WHEN f.column_name IS NULL THEN 'name: ' ELSE 'column: ' END || f.name END,
+           CASE WHEN f.tag_words @@ q.q_any THEN 'tags: ' || f.tags END,
+           CASE WHEN f.description_words @@ q.q_any
+                THEN 'description: ' || pg_catalog.left(f.description, 200) END) AS matched,
+       pg_catalog.ts_rank(f.document, q.q) AS rank
+  FROM found f, q
+ WHERE f.document @@ q.q
+   AND (f.name_words @@ q.q_any OR f.tag_words @@ q.q_any OR f.description_words @@ q.q_any)
+ ORDER BY rank DESC, f.object, f.column_name NULLS FIRST
+$$;
 
 CREATE VIEW datamesh.settings AS
 SELECT s.name AS setting,
@@ -542,6 +827,13 @@ GRANT SELECT ON datamesh.domains, datamesh.layers, datamesh.settings, datamesh.p
     datamesh.pii_columns TO PUBLIC;
 
 -- @@catalog-grants
+GRANT SELECT ON datamesh.tags TO PUBLIC;
+-- the index holds only what datamesh.products and datamesh.tags show
+GRANT SELECT ON datamesh.search_entry TO PUBLIC;
+REVOKE ALL ON datamesh.tag_definition FROM PUBLIC;
+GRANT SELECT ON datamesh.tag_definition TO PUBLIC;
+REVOKE EXECUTE ON FUNCTION datamesh.define_tag(text, text[], text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION datamesh.search_refresh(text[]) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.create_domain(text, regrole, text, text, text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.drop_domain(text, boolean) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.configure(text, text) FROM PUBLIC;
@@ -615,6 +907,26 @@ COMMENT ON FUNCTION datamesh.ddl_command_start() IS 'Event trigger: layer rules 
 COMMENT ON FUNCTION datamesh.ddl_command_end() IS 'Event trigger: layer rules judged after a command.';
 COMMENT ON FUNCTION datamesh.sql_drop() IS 'Event trigger: data products are dropped only by unpublish_product.';
 -- @@catalog-comments
+COMMENT ON TABLE datamesh.tag_definition IS 'Tags defined with datamesh.define_tag and their allowed values; other tags are free-form.';
+COMMENT ON TABLE datamesh.search_entry IS 'Search index of the products and their columns; refreshed at commit by datamesh itself.';
+COMMENT ON VIEW datamesh.tags IS 'Tags of domains, relations and columns.';
+COMMENT ON FUNCTION datamesh.define_tag(text, text[], text) IS
+    'Defines a tag and the values it accepts (NULL: any). Admin only.';
+COMMENT ON FUNCTION datamesh.set_tag(regclass, text, text) IS
+    'Tags a relation (a security label of provider datamesh_tags); for members of its domain.';
+COMMENT ON FUNCTION datamesh.set_tag(regclass, name, text, text) IS 'Tags a column of a relation.';
+COMMENT ON FUNCTION datamesh.unset_tag(regclass, text) IS 'Removes a tag of a relation.';
+COMMENT ON FUNCTION datamesh.unset_tag(regclass, name, text) IS 'Removes a tag of a column.';
+COMMENT ON FUNCTION datamesh.set_domain_tag(text, text, text) IS 'Tags a domain; for members of its owner role.';
+COMMENT ON FUNCTION datamesh.unset_domain_tag(text, text) IS 'Removes a tag of a domain.';
+COMMENT ON FUNCTION datamesh.describe(regclass, text) IS
+    'Describes a relation: its COMMENT, which psql''s \d+ shows (NULL removes it).';
+COMMENT ON FUNCTION datamesh.describe(regclass, name, text) IS 'Describes a column: its COMMENT.';
+COMMENT ON FUNCTION datamesh.tags_text(text) IS 'A tags label as text: tag=value, tag.';
+COMMENT ON FUNCTION datamesh.search_query(text, boolean) IS 'The tsquery that datamesh.search() uses for a query.';
+COMMENT ON FUNCTION datamesh.search_refresh(text[]) IS 'Indexes products anew for search; run by datamesh at commit.';
+COMMENT ON FUNCTION datamesh.search(text) IS
+    'Finds products, domains, and the caller''s own private relations and columns by words of their names, descriptions and tags.';
 
 -- @@ingest-comments
 

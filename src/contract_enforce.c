@@ -23,6 +23,9 @@
  * product whose contract is deprecated and past its end of support may be
  * withdrawn: its versions are retired, and the event recorded.
  *
+ * The same set refreshes the search index (datamesh.search_entry) of the
+ * touched products at pre-commit, contract or not.
+ *
  * The touched set lives in TopTransactionContext and is forgotten at the
  * end of every transaction.  A product touched under a name it no longer
  * has is found again by its OID.
@@ -383,6 +386,15 @@ verdict(void)
 			elems[n++] = CStringGetTextDatum(lfirst(lc));
 		values[0] = PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false,
 													TYPALIGN_INT));
+
+		/*
+		 * The search index holds every product's names, descriptions and
+		 * tags: what the transaction touched is indexed anew, whatever the
+		 * contracts say.
+		 */
+		if (OidIsValid(dm_catalog_relid("search_entry")))
+			dm_exec_catalog("SELECT datamesh.search_refresh($1)", 1, types, values,
+							NULL, false);
 		dm_exec_catalog_latest("SELECT DISTINCT product FROM datamesh.contract"
 							   " WHERE product = ANY ($1) AND status <> 'retired'",
 							   1, types, values);

@@ -28,6 +28,7 @@
 #include "datamesh.h"
 #include "exec.h"
 #include "label.h"
+#include "tag.h"
 
 PG_MODULE_MAGIC;
 
@@ -54,6 +55,7 @@ _PG_init(void)
 	MarkGUCPrefixReserved("datamesh");
 
 	dm_label_register();
+	dm_tag_register();
 	dm_catalog_init();
 	dm_access_init();
 	dm_exec_init();

@@ -81,6 +81,7 @@
 #include "product.h"
 #include "raw_metadata.h"
 #include "rules.h"
+#include "tag.h"
 
 /*
  * Columns of the rows of pg_event_trigger_ddl_commands() and
@@ -110,6 +111,7 @@ static bool only_harmless(Node *parsetree);
 static bool loosens_guarantees(Node *parsetree);
 static void touch_before(Node *parsetree);
 static void touch_schema_products(Oid nspid);
+static bool is_tags_label(Node *parsetree);
 
 /*
  * Runs one of the event trigger support functions (which return a
@@ -286,6 +288,7 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 	Node	   *parsetree;
 	bool		may_change_products;
 	bool		touch_contracts;
+	bool		describes;
 	bool		rules;
 	bool		reach;
 
@@ -305,7 +308,7 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 	 * look for products downstream.
 	 */
 	reach = dm_catalog_may_reach_private(GetUserId());
-	may_change_products = IsA(parsetree, SecLabelStmt) ||
+	may_change_products = (IsA(parsetree, SecLabelStmt) && !is_tags_label(parsetree)) ||
 		(IsA(parsetree, ViewStmt) && ((ViewStmt *) parsetree)->replace) ||
 		IsA(parsetree, RuleStmt) ||
 		(IsA(parsetree, AlterTableStmt) &&
@@ -340,7 +343,10 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 		(IsA(parsetree, AlterObjectSchemaStmt) &&
 		 (((AlterObjectSchemaStmt *) parsetree)->objectType == OBJECT_TYPE ||
 		  ((AlterObjectSchemaStmt *) parsetree)->objectType == OBJECT_DOMAIN));
-	if (!rules && !may_change_products && !touch_contracts)
+	/* a product's description or tags: the search index, at commit */
+	describes = IsA(parsetree, CommentStmt) ||
+		(IsA(parsetree, SecLabelStmt) && is_tags_label(parsetree));
+	if (!rules && !may_change_products && !touch_contracts && !describes)
 		PG_RETURN_VOID();
 
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "datamesh ddl_command_end",
@@ -385,6 +391,10 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 			regenerate = list_concat_unique_oid(regenerate,
 												partitions_named(cmd->parsetree));
 		}
+		if (describes && cmd->type == SCT_Simple &&
+			cmd->d.simple.address.classId == RelationRelationId &&
+			dm_contract_is_product_view(cmd->d.simple.address.objectId))
+			dm_contract_touch(cmd->d.simple.address.objectId);
 		if (touch_contracts)
 		{
 			if (cmd->type == SCT_Grant && !cmd->d.grant.istmt->is_grant &&
@@ -698,6 +708,15 @@ attaches_partition(Node *parsetree)
 			return true;
 	}
 	return false;
+}
+
+/* Is this SECURITY LABEL one of tags, which classify nothing? */
+static bool
+is_tags_label(Node *parsetree)
+{
+	const char *provider = ((SecLabelStmt *) parsetree)->provider;
+
+	return provider != NULL && strcmp(provider, DM_TAG_PROVIDER) == 0;
 }
 
 /* May this command touch an object in a data_products schema? */

@@ -58,6 +58,7 @@
 #include "pseudonym.h"
 #include "raw_metadata.h"
 #include "settings.h"
+#include "tag.h"
 #include "view.h"
 
 PG_FUNCTION_INFO_V1(datamesh_check_product);
@@ -624,6 +625,7 @@ dm_view_generate(const ProductDef *def, const DmDomain *domain, List **hash_colu
 	Oid			viewid;
 	List	   *grants = NIL;
 	char	   *comment = NULL;
+	List	   *tags = NIL;
 	bool		remade = false;
 	ColumnsMatch columns;
 	ListCell   *lc;
@@ -648,6 +650,7 @@ dm_view_generate(const ProductDef *def, const DmDomain *domain, List **hash_colu
 		dm_view_check_no_dependents(viewid, "change the columns of");
 		grants = view_grants(viewid, true);
 		comment = GetComment(viewid, RelationRelationId, 0);
+		tags = dm_tag_save(viewid);
 		product_ddl(domain, qview, psprintf("DROP VIEW %s", qview));
 		remade = true;
 	}
@@ -673,6 +676,8 @@ dm_view_generate(const ProductDef *def, const DmDomain *domain, List **hash_colu
 	CommandCounterIncrement();
 	viewid = get_relname_relid(def->name, nspid);
 	make_read_only(viewid, domain, qview);
+	if (tags != NIL)
+		dm_tag_restore(viewid, tags);
 	CommandCounterIncrement();
 	return viewid;
 }

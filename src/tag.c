@@ -1,0 +1,857 @@
+/*-------------------------------------------------------------------------
+ *
+ * tag.c
+ *		Tags and descriptions of domains, relations and columns.
+ *
+ * The tags of a relation or a column live in a security label of their
+ * own provider, "datamesh_tags": a JSON object of tag names and values
+ * (strings, or null for a tag without a value), for example
+ * '{"tier": "gold", "certified": null}'.  So PostgreSQL keeps them through
+ * renames, drops them with their object and pg_dump carries them, like the
+ * PII labels of provider "datamesh".  SECURITY LABEL FOR datamesh_tags
+ * written by hand is the same as datamesh.set_tag: the provider hook
+ * checks every label, whoever writes it.  A domain's tags are a jsonb
+ * column of datamesh.domain.
+ *
+ * A tag defined with datamesh.define_tag (admin only) accepts only its
+ * allowed values; a tag never defined is free-form.  Descriptions are
+ * COMMENTs, so psql's \d+ and every client show them.
+ *
+ * The mutating functions check that the caller is a member of the owning
+ * domain's role (or superuser) and then act as that role, which owns the
+ * object; a relation outside the mesh may be tagged and described by its
+ * owner.  A tag or a description of a product is noted for the search
+ * index, refreshed at commit (contract_enforce.c collects the products a
+ * transaction touched).
+ *
+ * IDENTIFICATION
+ *		src/tag.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/objectaddress.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "commands/comment.h"
+#include "commands/seclabel.h"
+#include "common/jsonapi.h"
+#include "executor/spi.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+
+#include "catalog.h"
+#include "contract_enforce.h"
+#include "datamesh.h"
+#include "exec.h"
+#include "tag.h"
+
+/* the state of a tags label being parsed */
+typedef struct TagParse
+{
+	int			depth;			/* object nesting: 1 inside the label's object */
+	char	   *field;			/* the tag whose value comes next */
+	List	   *tags;			/* tag names seen, for duplicates */
+	List	   *values;			/* their values (char *, NULL for null) */
+} TagParse;
+
+/* a label kept while a product's view is made anew */
+typedef struct SavedLabel
+{
+	char	   *column;			/* NULL: the relation's own label */
+	char	   *label;			/* its tags label, or NULL */
+	char	   *comment;		/* a column's description, or NULL */
+} SavedLabel;
+
+PG_FUNCTION_INFO_V1(datamesh_define_tag);
+PG_FUNCTION_INFO_V1(datamesh_set_tag);
+PG_FUNCTION_INFO_V1(datamesh_unset_tag);
+PG_FUNCTION_INFO_V1(datamesh_set_column_tag);
+PG_FUNCTION_INFO_V1(datamesh_unset_column_tag);
+PG_FUNCTION_INFO_V1(datamesh_set_domain_tag);
+PG_FUNCTION_INFO_V1(datamesh_unset_domain_tag);
+PG_FUNCTION_INFO_V1(datamesh_describe);
+PG_FUNCTION_INFO_V1(datamesh_describe_column);
+
+static void check_tags_label(const ObjectAddress *object, const char *seclabel);
+static void parse_tags(const char *label, List **tags, List **values);
+static void check_tag_name(const char *tag);
+static void check_tag_value(const char *tag, const char *value);
+static bool taggable_relkind(char relkind);
+static const char *relkind_keyword(char relkind);
+static Oid	object_role(Oid relid, DmDomain *domain, bool *in_mesh,
+						const char *action);
+static AttrNumber column_arg(Oid relid, FunctionCallInfo fcinfo, int n);
+static void change_tag(Oid relid, AttrNumber attnum, const char *tag,
+					   const char *value, bool unset);
+static void change_domain_tag(const char *key, const char *tag,
+							  const char *value, bool unset);
+static void describe(Oid relid, AttrNumber attnum, const char *description);
+static char *object_sql(Oid relid, AttrNumber attnum);
+
+void
+dm_tag_register(void)
+{
+	register_label_provider(DM_TAG_PROVIDER, check_tags_label);
+}
+
+/* ---------------------------------------------------------------------
+ * The label: parsing and checking
+ * ---------------------------------------------------------------------
+ */
+
+static void
+tags_error(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid datamesh_tags security label"),
+			 errdetail("%s", detail),
+			 errhint("A datamesh_tags label is a JSON object of tag names and values (strings or null), for example '{\"tier\": \"gold\"}'; datamesh.set_tag() writes it.")));
+}
+
+static void
+tp_object_start(void *state)
+{
+	TagParse   *tp = state;
+
+	if (++tp->depth > 1)
+		tags_error("A tag's value is a string or null, not an object.");
+}
+
+static void
+tp_object_end(void *state)
+{
+	((TagParse *) state)->depth--;
+}
+
+static void
+tp_array_start(void *state)
+{
+	tags_error(((TagParse *) state)->depth == 0 ?
+			   "The label is an array, not an object." :
+			   "A tag's value is a string or null, not an array.");
+}
+
+static void
+tp_field_start(void *state, char *fname, bool isnull)
+{
+	TagParse   *tp = state;
+	ListCell   *lc;
+
+	foreach(lc, tp->tags)
+		if (strcmp(lfirst(lc), fname) == 0)
+			tags_error(psprintf("Tag \"%s\" appears twice.", fname));
+	tp->field = fname;
+}
+
+static void
+tp_scalar(void *state, char *token, JsonTokenType tokentype)
+{
+	TagParse   *tp = state;
+
+	if (tp->depth == 0)
+		tags_error("The label is a single value, not an object.");
+	if (tokentype != JSON_TOKEN_STRING && tokentype != JSON_TOKEN_NULL)
+		tags_error(psprintf("The value of tag \"%s\" is neither a string nor null.",
+							tp->field));
+	tp->tags = lappend(tp->tags, tp->field);
+	tp->values = lappend(tp->values,
+						 tokentype == JSON_TOKEN_STRING ? token : NULL);
+}
+
+/*
+ * Parses a tags label into its tag names and values (NULL for null);
+ * raises an error if it is not a flat JSON object of strings and nulls.
+ */
+static void
+parse_tags(const char *label, List **tags, List **values)
+{
+	TagParse	tp = {0};
+	JsonSemAction sem = {0};
+	JsonLexContext *lex;
+	JsonParseErrorType rc;
+
+	sem.semstate = &tp;
+	sem.object_start = tp_object_start;
+	sem.object_end = tp_object_end;
+	sem.array_start = tp_array_start;
+	sem.object_field_start = tp_field_start;
+	sem.scalar = tp_scalar;
+	lex = makeJsonLexContextCstringLen(pstrdup(label), strlen(label),
+									   GetDatabaseEncoding(), true);
+	rc = pg_parse_json(lex, &sem);
+	if (rc != JSON_SUCCESS)
+		tags_error(psprintf("The label is not JSON: %s", json_errdetail(rc, lex)));
+	*tags = tp.tags;
+	*values = tp.values;
+}
+
+/* a tag is a lower-case identifier */
+static void
+check_tag_name(const char *tag)
+{
+	const char *p;
+	bool		ok = tag != NULL && tag[0] >= 'a' && tag[0] <= 'z' &&
+		strlen(tag) < NAMEDATALEN;
+
+	for (p = tag; ok && *p; p++)
+		ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
+	if (tag == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("tag must not be null")));
+	if (!ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid tag name \"%s\"", tag),
+				 errdetail("A tag name starts with a lower-case letter and has only lower-case letters, digits and underscores, at most %d bytes.",
+						   NAMEDATALEN - 1),
+				 errhint("For example: tier, data_owner, retention_days.")));
+}
+
+/*
+ * A value: at most DM_TAG_VALUE_MAX bytes of printable text, and one of
+ * the allowed values of a defined tag.  (SPI not needed; connects itself)
+ */
+static void
+check_tag_value(const char *tag, const char *value)
+{
+	const unsigned char *p;
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1];
+	bool		isnull;
+	Datum		allowed;
+
+	if (value != NULL)
+	{
+		if (value[0] == '\0')
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the value of tag \"%s\" is empty", tag),
+					 errhint("Give no value (NULL) for a tag without one.")));
+		if (strlen(value) > DM_TAG_VALUE_MAX)
+			ereport(ERROR,
+					(errcode(ERRCODE_STRING_DATA_RIGHT_TRUNCATION),
+					 errmsg("the value of tag \"%s\" is too long", tag),
+					 errdetail("A tag value has at most %d bytes.", DM_TAG_VALUE_MAX),
+					 errhint("Put longer text into the description: datamesh.describe().")));
+		for (p = (const unsigned char *) value; *p; p++)
+			if (*p < 0x20 || *p == 0x7f)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("the value of tag \"%s\" contains a control character", tag),
+						 errhint("A tag value is one line of text.")));
+	}
+
+	/* not while the extension is created or dropped */
+	if (!OidIsValid(dm_catalog_relid("tag_definition")))
+		return;
+	dm_spi_connect();
+	values[0] = CStringGetTextDatum(tag);
+	dm_exec_catalog("SELECT allowed_values FROM datamesh.tag_definition WHERE tag = $1",
+					1, types, values, NULL, true);
+	if (SPI_processed == 1)
+	{
+		allowed = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		if (!isnull)
+		{
+			ArrayType  *arr = DatumGetArrayTypeP(allowed);
+			Datum	   *elems;
+			bool	   *nulls;
+			int			n;
+			int			i;
+			bool		found = false;
+			StringInfoData list;
+
+			deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+			initStringInfo(&list);
+			for (i = 0; i < n; i++)
+			{
+				char	   *a = TextDatumGetCString(elems[i]);
+
+				if (value != NULL && strcmp(a, value) == 0)
+					found = true;
+				appendStringInfo(&list, "%s%s", i > 0 ? ", " : "", quote_literal_cstr(a));
+			}
+			if (!found)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 value == NULL ?
+						 errmsg("tag \"%s\" needs a value", tag) :
+						 errmsg("value \"%s\" is not allowed for tag \"%s\"", value, tag),
+						 errdetail("Tag \"%s\" was defined with the allowed values %s.",
+								   tag, list.data),
+						 errhint("Use one of them, or ask an admin to redefine the tag with datamesh.define_tag().")));
+		}
+	}
+	SPI_finish();
+}
+
+static bool
+taggable_relkind(char relkind)
+{
+	return relkind == RELKIND_RELATION || relkind == RELKIND_PARTITIONED_TABLE ||
+		relkind == RELKIND_VIEW || relkind == RELKIND_MATVIEW ||
+		relkind == RELKIND_FOREIGN_TABLE;
+}
+
+/*
+ * The provider hook: called before SECURITY LABEL FOR datamesh_tags writes.
+ * Relations and their columns only; every tag and value checked.
+ */
+static void
+check_tags_label(const ObjectAddress *object, const char *seclabel)
+{
+	List	   *tags;
+	List	   *values;
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	if (object->classId != RelationRelationId ||
+		!taggable_relkind(get_rel_relkind(object->objectId)))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("datamesh_tags security labels apply to tables, views, materialized views, foreign tables and their columns only"),
+				 errhint("Tag a domain with datamesh.set_domain_tag().")));
+	if (seclabel == NULL)
+		return;
+	parse_tags(seclabel, &tags, &values);
+	forboth(lc, tags, lc2, values)
+	{
+		check_tag_name(lfirst(lc));
+		check_tag_value(lfirst(lc), lfirst(lc2));
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * Who may tag or describe what
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * The role that acts on relid for the caller: the owner role of its domain,
+ * if the caller is a member (or superuser); for a relation outside the
+ * mesh, the caller itself, who must own it.  Errors otherwise.
+ */
+static Oid
+object_role(Oid relid, DmDomain *domain, bool *in_mesh, const char *action)
+{
+	DmLayer		layer;
+	char	   *relname = get_rel_name(relid);
+
+	if (relname == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
+	if (!taggable_relkind(get_rel_relkind(relid)))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("cannot %s \"%s\"", action, relname),
+				 errdetail("Only tables, views, materialized views, foreign tables and their columns have tags and descriptions here."),
+				 errhint("Tag a domain with datamesh.set_domain_tag().")));
+	*in_mesh = dm_catalog_schema_domain(get_rel_namespace(relid), domain, &layer);
+	if (*in_mesh)
+	{
+		if (!is_member_of_role(GetUserId(), domain->owner))
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("permission denied to %s \"%s\" in domain \"%s\"",
+							action, relname, domain->key),
+					 errdetail("Only members of role \"%s\", the owner of domain \"%s\", may do that.",
+							   GetUserNameFromId(domain->owner, false), domain->key),
+					 errhint("Ask the domain's team to do it, or to grant you its role.")));
+		return domain->owner;
+	}
+	if (!pg_class_ownercheck(relid, GetUserId()))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to %s \"%s\"", action, relname),
+				 errdetail("Outside the schemas of a domain, only the owner of a relation may do that.")));
+	return GetUserId();
+}
+
+/* argument n as a column of relid, or an error */
+static AttrNumber
+column_arg(Oid relid, FunctionCallInfo fcinfo, int n)
+{
+	char	   *col;
+	AttrNumber	attnum;
+
+	if (PG_ARGISNULL(n))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("column must not be null")));
+	col = NameStr(*PG_GETARG_NAME(n));
+	attnum = get_attnum(relid, col);
+	if (attnum <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("column \"%s\" of relation \"%s\" does not exist",
+						col, get_rel_name(relid))));
+	return attnum;
+}
+
+/* "TABLE s.t", "VIEW s.v", "COLUMN s.t.c": the object of a label or comment */
+static char *
+object_sql(Oid relid, AttrNumber attnum)
+{
+	char	   *qrel = dm_qualified_name(relid);
+
+	if (attnum > 0)
+		return psprintf("COLUMN %s.%s", qrel,
+						quote_identifier(get_attname(relid, attnum, false)));
+	return psprintf("%s %s", relkind_keyword(get_rel_relkind(relid)), qrel);
+}
+
+static const char *
+relkind_keyword(char relkind)
+{
+	switch (relkind)
+	{
+		case RELKIND_VIEW:
+			return "VIEW";
+		case RELKIND_MATVIEW:
+			return "MATERIALIZED VIEW";
+		case RELKIND_FOREIGN_TABLE:
+			return "FOREIGN TABLE";
+		default:
+			return "TABLE";
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * Tags of relations and columns
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * Sets (or with unset, removes) one tag of a relation or a column: reads
+ * its label, changes the one tag, writes the label as the acting role.
+ */
+static void
+change_tag(Oid relid, AttrNumber attnum, const char *tag, const char *value,
+		   bool unset)
+{
+	DmDomain	domain;
+	bool		in_mesh;
+	Oid			role;
+	ObjectAddress addr;
+	char	   *old;
+	char	   *label = NULL;
+	Oid			types[3] = {TEXTOID, TEXTOID, TEXTOID};
+	Datum		values[3];
+	char		nulls[3] = {' ', ' ', ' '};
+
+	role = object_role(relid, &domain, &in_mesh, unset ? "untag" : "tag");
+	check_tag_name(tag);
+	if (!unset)
+		check_tag_value(tag, value);
+
+	ObjectAddressSubSet(addr, RelationRelationId, relid, attnum);
+	old = GetSecurityLabel(&addr, DM_TAG_PROVIDER);
+
+	dm_spi_connect();
+	values[0] = old ? CStringGetTextDatum(old) : (Datum) 0;
+	nulls[0] = old ? ' ' : 'n';
+	values[1] = CStringGetTextDatum(tag);
+	values[2] = value ? CStringGetTextDatum(value) : (Datum) 0;
+	nulls[2] = value ? ' ' : 'n';
+	dm_exec_catalog(unset ?
+					"SELECT NULLIF(COALESCE($1::jsonb, '{}') - $2, '{}')::text" :
+					"SELECT (COALESCE($1::jsonb, '{}')"
+					" || pg_catalog.jsonb_build_object($2, $3))::text",
+					3, types, values, nulls, true);
+	if (SPI_processed == 1)
+		label = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	if (label != NULL || old != NULL)
+	{
+		char	   *sql = psprintf("SECURITY LABEL FOR %s ON %s IS %s", DM_TAG_PROVIDER,
+								   object_sql(relid, attnum),
+								   label ? quote_literal_cstr(label) : "NULL");
+
+		if (in_mesh)
+			dm_exec_as(role, sql);
+		else
+			dm_exec_internal(sql);
+	}
+	SPI_finish();
+	/* a product's tags are in the search index, refreshed at commit */
+	if (dm_contract_is_product_view(relid))
+		dm_contract_touch(relid);
+}
+
+/* the relation argument, or an error for NULL */
+static Oid
+relation_arg(FunctionCallInfo fcinfo)
+{
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("object must not be null")));
+	return PG_GETARG_OID(0);
+}
+
+/*
+ * datamesh.set_tag(object regclass, tag text, value text DEFAULT NULL)
+ */
+Datum
+datamesh_set_tag(PG_FUNCTION_ARGS)
+{
+	change_tag(relation_arg(fcinfo), 0, dm_text_arg(fcinfo, 1), dm_text_arg(fcinfo, 2), false);
+	PG_RETURN_VOID();
+}
+
+/*
+ * datamesh.unset_tag(object regclass, tag text)
+ */
+Datum
+datamesh_unset_tag(PG_FUNCTION_ARGS)
+{
+	change_tag(relation_arg(fcinfo), 0, dm_text_arg(fcinfo, 1), NULL, true);
+	PG_RETURN_VOID();
+}
+
+/*
+ * datamesh.set_tag(object regclass, col name, tag text, value text)
+ */
+Datum
+datamesh_set_column_tag(PG_FUNCTION_ARGS)
+{
+	Oid			relid = relation_arg(fcinfo);
+
+	change_tag(relid, column_arg(relid, fcinfo, 1), dm_text_arg(fcinfo, 2),
+			   dm_text_arg(fcinfo, 3), false);
+	PG_RETURN_VOID();
+}
+
+/*
+ * datamesh.unset_tag(object regclass, col name, tag text)
+ */
+Datum
+datamesh_unset_column_tag(PG_FUNCTION_ARGS)
+{
+	Oid			relid = relation_arg(fcinfo);
+
+	change_tag(relid, column_arg(relid, fcinfo, 1), dm_text_arg(fcinfo, 2), NULL, true);
+	PG_RETURN_VOID();
+}
+
+/* ---------------------------------------------------------------------
+ * Tags of domains
+ * ---------------------------------------------------------------------
+ */
+
+static void
+change_domain_tag(const char *key, const char *tag, const char *value, bool unset)
+{
+	DmDomain	domain;
+	Oid			types[3] = {TEXTOID, TEXTOID, TEXTOID};
+	Datum		values[3];
+	char		nulls[3] = {' ', ' ', ' '};
+
+	if (key == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("domain must not be null")));
+	if (!dm_catalog_find(key, &domain))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("domain \"%s\" does not exist", key),
+				 errhint("The view datamesh.domains lists the domains.")));
+	if (!is_member_of_role(GetUserId(), domain.owner))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to %s domain \"%s\"", unset ? "untag" : "tag", key),
+				 errdetail("Only members of role \"%s\", the owner of domain \"%s\", may do that.",
+						   GetUserNameFromId(domain.owner, false), key),
+				 errhint("Ask the domain's team to do it, or to grant you its role.")));
+	check_tag_name(tag);
+	if (!unset)
+		check_tag_value(tag, value);
+
+	dm_spi_connect();
+	values[0] = CStringGetTextDatum(key);
+	values[1] = CStringGetTextDatum(tag);
+	values[2] = value ? CStringGetTextDatum(value) : (Datum) 0;
+	nulls[2] = value ? ' ' : 'n';
+	if (unset)
+		dm_exec_catalog("UPDATE datamesh.domain SET tags = tags - $2 WHERE key = $1",
+						2, types, values, nulls, false);
+	else
+		dm_exec_catalog("UPDATE datamesh.domain SET tags = tags"
+						" || pg_catalog.jsonb_build_object($2, $3) WHERE key = $1",
+						3, types, values, nulls, false);
+	SPI_finish();
+}
+
+/*
+ * datamesh.set_domain_tag(domain text, tag text, value text DEFAULT NULL)
+ */
+Datum
+datamesh_set_domain_tag(PG_FUNCTION_ARGS)
+{
+	change_domain_tag(dm_text_arg(fcinfo, 0), dm_text_arg(fcinfo, 1),
+					  dm_text_arg(fcinfo, 2), false);
+	PG_RETURN_VOID();
+}
+
+/*
+ * datamesh.unset_domain_tag(domain text, tag text)
+ */
+Datum
+datamesh_unset_domain_tag(PG_FUNCTION_ARGS)
+{
+	change_domain_tag(dm_text_arg(fcinfo, 0), dm_text_arg(fcinfo, 1), NULL, true);
+	PG_RETURN_VOID();
+}
+
+/* ---------------------------------------------------------------------
+ * Tag definitions
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * datamesh.define_tag(tag text, allowed_values text[] DEFAULT NULL,
+ *					   description text DEFAULT NULL)
+ *
+ * Defines (or redefines) a tag.  Refused while an object carries a value
+ * that the new definition would not allow.  Admin only (EXECUTE revoked
+ * from PUBLIC).
+ */
+Datum
+datamesh_define_tag(PG_FUNCTION_ARGS)
+{
+	char	   *tag = dm_text_arg(fcinfo, 0);
+	ArrayType  *allowed = PG_ARGISNULL(1) ? NULL : PG_GETARG_ARRAYTYPE_P(1);
+	char	   *description = dm_text_arg(fcinfo, 2);
+	Oid			types[3] = {TEXTOID, TEXTARRAYOID, TEXTOID};
+	Datum		values[3];
+	char		nulls[3] = {' ', ' ', ' '};
+
+	check_tag_name(tag);
+	if (allowed != NULL)
+	{
+		Datum	   *elems;
+		bool	   *elnulls;
+		int			n;
+		int			i;
+		int			j;
+
+		if (ARR_NDIM(allowed) > 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("allowed values must be a one-dimensional array")));
+		deconstruct_array(allowed, TEXTOID, -1, false, TYPALIGN_INT, &elems, &elnulls, &n);
+		if (n == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("tag \"%s\" must allow at least one value", tag),
+					 errhint("Give NULL instead of an empty array for a free-form tag.")));
+		for (i = 0; i < n; i++)
+		{
+			if (elnulls[i])
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("allowed values of tag \"%s\" must not contain null", tag)));
+			/* each must be a value set_tag would take */
+			{
+				char	   *v = TextDatumGetCString(elems[i]);
+				const unsigned char *p;
+
+				if (v[0] == '\0' || strlen(v) > DM_TAG_VALUE_MAX)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("allowed value %d of tag \"%s\" is empty or longer than %d bytes",
+									i + 1, tag, DM_TAG_VALUE_MAX)));
+				for (p = (const unsigned char *) v; *p; p++)
+					if (*p < 0x20 || *p == 0x7f)
+						ereport(ERROR,
+								(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+								 errmsg("allowed value %d of tag \"%s\" contains a control character",
+										i + 1, tag)));
+			}
+			for (j = 0; j < i; j++)
+				if (strcmp(TextDatumGetCString(elems[i]), TextDatumGetCString(elems[j])) == 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("allowed values of tag \"%s\" repeat \"%s\"", tag,
+									TextDatumGetCString(elems[i]))));
+		}
+	}
+
+	dm_spi_connect();
+	values[0] = CStringGetTextDatum(tag);
+	values[1] = allowed ? PointerGetDatum(allowed) : (Datum) 0;
+	nulls[1] = allowed ? ' ' : 'n';
+	values[2] = description ? CStringGetTextDatum(description) : (Datum) 0;
+	nulls[2] = description ? ' ' : 'n';
+
+	/* objects already tagged with a value the new definition refuses */
+	if (allowed != NULL)
+	{
+		dm_exec_catalog("SELECT t.object, t.value FROM datamesh.tags t"
+						" WHERE t.tag = $1"
+						" AND (t.value IS NULL OR NOT t.value = ANY ($2))"
+						" ORDER BY 1 LIMIT 1",
+						2, types, values, nulls, true);
+		if (SPI_processed > 0)
+		{
+			char	   *object = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_IN_USE),
+					 errmsg("cannot define tag \"%s\" with these allowed values", tag),
+					 errdetail("\"%s\" carries tag \"%s\" with a value that is not among them.",
+							   object, tag),
+					 errhint("Change or remove those tags first: SELECT * FROM datamesh.tags WHERE tag = '%s'.",
+							 tag)));
+		}
+	}
+	dm_exec_catalog("INSERT INTO datamesh.tag_definition AS d (tag, allowed_values, description)"
+					" VALUES ($1, $2, $3)"
+					" ON CONFLICT (tag) DO UPDATE SET allowed_values = excluded.allowed_values,"
+					" description = excluded.description, defined_at = pg_catalog.now(),"
+					" defined_by = CURRENT_USER",
+					3, types, values, nulls, false);
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+/* ---------------------------------------------------------------------
+ * Descriptions
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * Writes the COMMENT of a relation or a column as the acting role (NULL
+ * removes it).  A product's description is also its catalog row's.
+ */
+static void
+describe(Oid relid, AttrNumber attnum, const char *description)
+{
+	DmDomain	domain;
+	bool		in_mesh;
+	Oid			role = object_role(relid, &domain, &in_mesh, "describe");
+	char	   *sql = psprintf("COMMENT ON %s IS %s", object_sql(relid, attnum),
+							   description ? quote_literal_cstr(description) : "NULL");
+
+	dm_spi_connect();
+	if (in_mesh)
+		dm_exec_as(role, sql);
+	else
+		dm_exec_internal(sql);
+	if (attnum == 0 && dm_contract_is_product_view(relid))
+	{
+		Oid			types[2] = {TEXTOID, TEXTOID};
+		Datum		values[2];
+		char		nulls[2] = {' ', ' '};
+
+		values[0] = CStringGetTextDatum(dm_qualified_name(relid));
+		values[1] = description ? CStringGetTextDatum(description) : (Datum) 0;
+		nulls[1] = description ? ' ' : 'n';
+		dm_exec_catalog("UPDATE datamesh.product SET description = $2 WHERE product = $1",
+						2, types, values, nulls, false);
+	}
+	SPI_finish();
+	if (dm_contract_is_product_view(relid))
+		dm_contract_touch(relid);
+}
+
+/*
+ * datamesh.describe(object regclass, description text)
+ */
+Datum
+datamesh_describe(PG_FUNCTION_ARGS)
+{
+	describe(relation_arg(fcinfo), 0, dm_text_arg(fcinfo, 1));
+	PG_RETURN_VOID();
+}
+
+/*
+ * datamesh.describe(object regclass, col name, description text)
+ */
+Datum
+datamesh_describe_column(PG_FUNCTION_ARGS)
+{
+	Oid			relid = relation_arg(fcinfo);
+
+	describe(relid, column_arg(relid, fcinfo, 1), dm_text_arg(fcinfo, 2));
+	PG_RETURN_VOID();
+}
+
+/* ---------------------------------------------------------------------
+ * A product view made anew keeps its tags
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * The tags labels of a relation and its columns, and its columns'
+ * descriptions, to give back with dm_tag_restore after it was dropped and
+ * created again.  (The relation's own description is view.c's.)
+ */
+List *
+dm_tag_save(Oid relid)
+{
+	List	   *saved = NIL;
+	ObjectAddress addr;
+	AttrNumber	natts = 0;
+	AttrNumber	i;
+	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+
+	if (HeapTupleIsValid(tuple))
+	{
+		natts = ((Form_pg_class) GETSTRUCT(tuple))->relnatts;
+		ReleaseSysCache(tuple);
+	}
+
+	for (i = 0; i <= natts; i++)
+	{
+		char	   *label;
+		char	   *comment;
+		SavedLabel *s;
+
+		if (i > 0 && get_attname(relid, i, true) == NULL)
+			continue;
+		ObjectAddressSubSet(addr, RelationRelationId, relid, i);
+		label = GetSecurityLabel(&addr, DM_TAG_PROVIDER);
+		comment = i > 0 ? GetComment(relid, RelationRelationId, i) : NULL;
+		if (label == NULL && comment == NULL)
+			continue;
+		s = palloc(sizeof(SavedLabel));
+		s->column = i > 0 ? get_attname(relid, i, false) : NULL;
+		s->label = label;
+		s->comment = comment;
+		saved = lappend(saved, s);
+	}
+	return saved;
+}
+
+/* gives the saved labels back, to the columns that still have their names */
+void
+dm_tag_restore(Oid relid, List *saved)
+{
+	ListCell   *lc;
+
+	foreach(lc, saved)
+	{
+		SavedLabel *s = lfirst(lc);
+		AttrNumber	attnum = s->column ? get_attnum(relid, s->column) : 0;
+		ObjectAddress addr;
+
+		if (attnum < 0 || (attnum == InvalidAttrNumber && s->column != NULL))
+			continue;
+		ObjectAddressSubSet(addr, RelationRelationId, relid, attnum);
+		if (s->label != NULL)
+			SetSecurityLabel(&addr, DM_TAG_PROVIDER, s->label);
+		if (s->comment != NULL)
+			CreateComments(relid, RelationRelationId, attnum, s->comment);
+	}
+}
