@@ -394,8 +394,8 @@ SELECT pg_catalog.string_agg(t.key || COALESCE('=' || t.value, ''), ', ' ORDER B
   FROM pg_catalog.jsonb_each_text($1::pg_catalog.jsonb) t
 $$;
 
--- The words of a search as a tsquery: each word (letters and digits;
--- English stop words left out) matches as a prefix, or its English stem
+-- The words of a search as a tsquery: each word (letters and digits, at
+-- most 100 of them; English stop words left out; the first 32 words) matches as a prefix, or its English stem
 -- as a prefix; all words must match, or with any_word one of them.
 CREATE FUNCTION datamesh.search_query(query text, any_word boolean DEFAULT false)
 RETURNS tsquery
@@ -410,22 +410,19 @@ SELECT pg_catalog.to_tsquery('simple', pg_catalog.string_agg(w.clause,
           FROM (SELECT r.word, r.n, pg_catalog.ts_lexize('english_stem', r.word) AS stem
                   FROM pg_catalog.regexp_split_to_table(pg_catalog.lower(query), '[^[:alnum:]]+')
                        WITH ORDINALITY AS r(word, n)
-                 WHERE r.word <> '') x
+                 WHERE r.word <> '' AND pg_catalog.length(r.word) <= 100) x
          WHERE x.stem IS NULL OR pg_catalog.cardinality(x.stem) > 0
          GROUP BY x.word, x.stem
          ORDER BY 1
          LIMIT 32) w
 $$;
 
--- Indexes the given products anew (the names as in datamesh.product);
--- called at the commit of a transaction that touched them.
-CREATE FUNCTION datamesh.search_refresh(products text[])
-RETURNS void
-LANGUAGE sql VOLATILE
+-- The index rows of the given products as the catalogs describe them now
+CREATE FUNCTION datamesh.search_rows(products text[])
+RETURNS SETOF datamesh.search_entry
+LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DELETE FROM datamesh.search_entry WHERE object = ANY (products);
-INSERT INTO datamesh.search_entry
 SELECT x.kind, x.object, x.column_name, x.domain, x.name, x.description, x.tags,
        x.nw, x.tw, x.dw,
        pg_catalog.setweight(x.nw, 'A') || pg_catalog.setweight(x.tw, 'B') ||
@@ -460,7 +457,31 @@ SELECT x.kind, x.object, x.column_name, x.domain, x.name, x.description, x.tags,
                   LEFT JOIN pg_catalog.pg_seclabel l
                          ON l.objoid = c.oid AND l.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
                         AND l.objsubid = a.attnum AND l.provider = 'datamesh_tags'
-                 WHERE p.product = ANY (products)) e) x;
+                 WHERE p.product = ANY (products)) e) x
+$$;
+
+-- Indexes the given products anew (the names as in datamesh.product);
+-- called at the commit of a transaction that touched them.  Rows that
+-- stay the same are not written, so that concurrent transactions that
+-- touch a product without changing its words do not conflict.
+CREATE FUNCTION datamesh.search_refresh(products text[])
+RETURNS void
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DELETE FROM datamesh.search_entry e
+ WHERE e.object = ANY (products)
+   AND NOT EXISTS (SELECT FROM datamesh.search_rows(products) f
+                    WHERE f.object = e.object
+                      AND f.column_name IS NOT DISTINCT FROM e.column_name
+                      AND (f.kind, f.domain, f.name, f.description, f.tags)
+                          IS NOT DISTINCT FROM (e.kind, e.domain, e.name, e.description, e.tags));
+INSERT INTO datamesh.search_entry
+SELECT f.*
+  FROM datamesh.search_rows(products) f
+ WHERE NOT EXISTS (SELECT FROM datamesh.search_entry e
+                    WHERE e.object = f.object
+                      AND e.column_name IS NOT DISTINCT FROM f.column_name);
 $$;
 
 -- what is wrong with one product's contract (verify())
@@ -644,7 +665,7 @@ WITH q AS (
                     AND l.objsubid = a.attnum AND l.provider = 'datamesh_tags') r
 ), domains AS (
     SELECT 'domain'::text AS kind, d.domain AS object, NULL::name AS column_name, d.domain,
-           pg_catalog.concat_ws(' ', d.domain, d.name, d.organization, d.stage) AS name,
+           d.domain AS name,
            d.description, datamesh.tags_text(d.tags::text) AS tags
       FROM datamesh.domains d
 ), found AS (
@@ -834,6 +855,7 @@ REVOKE ALL ON datamesh.tag_definition FROM PUBLIC;
 GRANT SELECT ON datamesh.tag_definition TO PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.define_tag(text, text[], text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.search_refresh(text[]) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION datamesh.search_rows(text[]) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.create_domain(text, regrole, text, text, text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.drop_domain(text, boolean) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.configure(text, text) FROM PUBLIC;
@@ -924,6 +946,7 @@ COMMENT ON FUNCTION datamesh.describe(regclass, text) IS
 COMMENT ON FUNCTION datamesh.describe(regclass, name, text) IS 'Describes a column: its COMMENT.';
 COMMENT ON FUNCTION datamesh.tags_text(text) IS 'A tags label as text: tag=value, tag.';
 COMMENT ON FUNCTION datamesh.search_query(text, boolean) IS 'The tsquery that datamesh.search() uses for a query.';
+COMMENT ON FUNCTION datamesh.search_rows(text[]) IS 'The search index rows of products as the catalogs describe them now.';
 COMMENT ON FUNCTION datamesh.search_refresh(text[]) IS 'Indexes products anew for search; run by datamesh at commit.';
 COMMENT ON FUNCTION datamesh.search(text) IS
     'Finds products, domains, and the caller''s own private relations and columns by words of their names, descriptions and tags.';

@@ -387,25 +387,26 @@ verdict(void)
 		values[0] = PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false,
 													TYPALIGN_INT));
 
-		/*
-		 * The search index holds every product's names, descriptions and
-		 * tags: what the transaction touched is indexed anew, whatever the
-		 * contracts say.
-		 */
-		if (OidIsValid(dm_catalog_relid("search_entry")))
-			dm_exec_catalog("SELECT datamesh.search_refresh($1)", 1, types, values,
-							NULL, false);
 		dm_exec_catalog_latest("SELECT DISTINCT product FROM datamesh.contract"
 							   " WHERE product = ANY ($1) AND status <> 'retired'",
 							   1, types, values);
 		for (i = 0; i < SPI_processed; i++)
 			contracted = lappend(contracted,
 								 SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1));
-	}
 
-	forboth(lc, names, lc2, relids)
-		if (list_member_name(contracted, lfirst(lc)))
-			judge(lfirst(lc), lfirst_oid(lc2), today, NULL);
+		forboth(lc, names, lc2, relids)
+			if (list_member_name(contracted, lfirst(lc)))
+				judge(lfirst(lc), lfirst_oid(lc2), today, NULL);
+
+		/*
+		 * The search index holds every product's names, descriptions and
+		 * tags: what the transaction touched is indexed anew, contract or
+		 * not (rows that stay the same are not written).
+		 */
+		if (OidIsValid(dm_catalog_relid("search_entry")))
+			dm_exec_catalog("SELECT datamesh.search_refresh($1)", 1, types, values,
+							NULL, false);
+	}
 
 	SPI_finish();
 	PopActiveSnapshot();
