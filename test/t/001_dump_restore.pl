@@ -1,6 +1,8 @@
-# pg_dump of a database with domains, products and data contracts restores
-# into a new database without errors, in plain and custom format, with an
-# equal catalog and with enforcement (of contracts too) active.
+# pg_dump of a database with domains, products, labels, tags, descriptions
+# and data contracts restores into a new database without errors, in plain
+# and custom format, with an equal catalog (every discovery view, the
+# search index), equal pseudonyms and with enforcement (of contracts and
+# tag definitions too) active.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -98,13 +100,34 @@ $node->safe_psql('mesh', q{
 			jsonb_build_object('property', 'deprecationNoticeDays', 'value', 0),
 			jsonb_build_object('property', 'endOfSupport', 'value', current_date::text))));
 	SELECT datamesh.unpublish_product('acme_hr_prod_data_products.badges');
+	-- tags and descriptions: defined and free-form, on a domain, products,
+	-- a private table and columns
+	SELECT datamesh.define_tag('tier', ARRAY['gold', 'silver'], 'Service level');
+	SELECT datamesh.set_tag('sales_data_products.orders', 'tier', 'gold');
+	SELECT datamesh.set_tag('sales_data_products.customers', 'certified');
+	SELECT datamesh.set_tag('sales_data_products.customers', 'born', 'precision', 'year');
+	SELECT datamesh.set_tag('sales_raw.orders', 'source', 'webshop');
+	SELECT datamesh.set_domain_tag('sales', 'contact', 'sales-data@example.com');
+	SELECT datamesh.describe('sales_data_products.customers', 'Customers of the web shop');
+	SELECT datamesh.describe('sales_data_products.customers', 'born', 'Year of birth');
+	SELECT datamesh.describe('sales_raw.orders', 'email', 'Address the order confirmation went to');
 	-- set last, so that a restore meets raw tables before the setting
 	SELECT datamesh.configure('raw_metadata', 'require');
 });
 
 my %queries = (
-	domains => q{SELECT domain, owner, organization, name, stage, description, created_at
+	domains => q{SELECT domain, owner, organization, name, stage, description, tags, created_at
 				 FROM datamesh.domains ORDER BY 1},
+	tags => q{SELECT * FROM datamesh.tags ORDER BY 1, 2, 3},
+	tag_definitions => q{SELECT * FROM datamesh.tag_definition ORDER BY 1},
+	tag_labels => q{SELECT objoid::regclass::text, objsubid, label FROM pg_seclabel
+					WHERE provider = 'datamesh_tags' ORDER BY 1, 2},
+	descriptions => q{SELECT objoid::regclass::text, objsubid, description FROM pg_description
+					  WHERE classoid = 'pg_class'::regclass
+					  AND objoid::regclass::text ~ '^(sales|acme)_' ORDER BY 1, 2},
+	search_index => q{SELECT * FROM datamesh.search_entry ORDER BY object, column_name NULLS FIRST},
+	search => q{SET ROLE analyst; SELECT * FROM datamesh.search('customers birth')},
+	search_member => q{SELECT * FROM datamesh.search('order')},
 	settings => q{SELECT setting, value FROM datamesh.settings ORDER BY 1},
 	schemas => q{SELECT nspname, nspowner::regrole, nspacl, obj_description(oid, 'pg_namespace')
 				 FROM pg_namespace WHERE nspname ~ '^(sales|acme)_' ORDER BY 1},
@@ -198,6 +221,18 @@ foreach my $db ('mesh_plain', 'mesh_custom')
 	($ret, $out, $err) = $node->psql($db,
 		q{SECURITY LABEL FOR datamesh ON COLUMN sales_raw.orders.email IS 'pii:nonsense'});
 	like($err, qr/invalid datamesh security label/, "$db: label provider active in a fresh session");
+	($ret, $out, $err) = $node->psql($db,
+		q{SECURITY LABEL FOR datamesh_tags ON TABLE sales_raw.orders IS '{"tier": "bronze"}'});
+	like($err, qr/value "bronze" is not allowed for tag "tier"/,
+		"$db: tags provider active in a fresh session, with the restored tag definitions");
+	($ret, $out, $err) = $node->psql($db,
+		q{SELECT datamesh.set_tag('sales_data_products.orders', 'tier', 'bronze')});
+	like($err, qr/value "bronze" is not allowed for tag "tier"/, "$db: set_tag checks the restored definitions");
+	# the search index follows changes after the restore
+	$node->safe_psql($db, q{SELECT datamesh.describe('sales_data_products.orders', 'Order ids of the shop, restored')});
+	like($node->safe_psql($db, q{SET ROLE analyst; SELECT object || ' ' || matched FROM datamesh.search('restored')}),
+		qr/^sales_data_products\.orders description: Order ids of the shop, restored$/,
+		"$db: the search index follows a new description");
 
 	# the contract is enforced: a DDL that breaks it does not commit
 	($ret, $out, $err) = $node->psql($db,
