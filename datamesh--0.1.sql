@@ -395,27 +395,13 @@ SELECT pg_catalog.string_agg(t.key || COALESCE('=' || t.value, ''), ', ' ORDER B
 $$;
 
 -- The words of a search as a tsquery: each word (letters and digits, at
--- most 100 of them; English stop words left out; the first 32 words) matches as a prefix, or its English stem
--- as a prefix; all words must match, or with any_word one of them.
+-- most 100 bytes; English stop words left out; the first 32 words)
+-- matches as a prefix, or its English stem as a prefix; all words must
+-- match, or with any_word one of them.  NULL for a query without words.
 CREATE FUNCTION datamesh.search_query(query text, any_word boolean DEFAULT false)
 RETURNS tsquery
-LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-SELECT pg_catalog.to_tsquery('simple', pg_catalog.string_agg(w.clause,
-           CASE WHEN any_word THEN ' | ' ELSE ' & ' END ORDER BY w.first))
-  FROM (SELECT pg_catalog.min(x.n) AS first,
-               pg_catalog.format('(%s:* | %s:*)', pg_catalog.quote_literal(x.word),
-                                 pg_catalog.quote_literal(COALESCE(x.stem[1], x.word))) AS clause
-          FROM (SELECT r.word, r.n, pg_catalog.ts_lexize('english_stem', r.word) AS stem
-                  FROM pg_catalog.regexp_split_to_table(pg_catalog.lower(query), '[^[:alnum:]]+')
-                       WITH ORDINALITY AS r(word, n)
-                 WHERE r.word <> '' AND pg_catalog.length(r.word) <= 100) x
-         WHERE x.stem IS NULL OR pg_catalog.cardinality(x.stem) > 0
-         GROUP BY x.word, x.stem
-         ORDER BY 1
-         LIMIT 32) w
-$$;
+AS 'MODULE_PATHNAME', 'datamesh_search_query'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 -- The index rows of the given products as the catalogs describe them now
 CREATE FUNCTION datamesh.search_rows(products text[])
@@ -625,80 +611,10 @@ SELECT pg_catalog.format('%I.%I', n.nspname, c.relname),
 -- then tags, then descriptions.
 CREATE FUNCTION datamesh.search(query text)
 RETURNS TABLE (kind text, object text, domain text, matched text, rank real)
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-WITH q AS (
-    SELECT datamesh.search_query(query) AS q, datamesh.search_query(query, true) AS q_any
-), mine AS (
-    SELECT d.domain FROM datamesh.domains d WHERE pg_catalog.pg_has_role(d.owner::pg_catalog.oid, 'MEMBER')
-), private AS (
-    SELECT r.kind, r.object, r.column_name, r.domain, r.name, r.description, r.tags,
-           pg_catalog.to_tsvector('simple', r.name) AS name_words,
-           pg_catalog.to_tsvector('simple', COALESCE(r.tags, '')) AS tag_words,
-           pg_catalog.to_tsvector('english', COALESCE(r.description, '')) AS description_words
-      FROM (SELECT CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'partitioned table'
-                                  WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
-                                  ELSE 'foreign table' END AS kind,
-                   pg_catalog.format('%I.%I', n.nspname, c.relname) AS object,
-                   NULL::name AS column_name, y.domain, c.relname::text AS name,
-                   pg_catalog.obj_description(c.oid, 'pg_class') AS description,
-                   datamesh.tags_text(l.label) AS tags
-              FROM mine m
-              JOIN datamesh.layers y ON y.domain = m.domain AND y.layer <> 'data_products'
-              JOIN pg_catalog.pg_namespace n ON n.nspname = y.schema
-              JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
-              LEFT JOIN pg_catalog.pg_seclabel l
-                     ON l.objoid = c.oid AND l.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
-                    AND l.objsubid = 0 AND l.provider = 'datamesh_tags'
-            UNION ALL
-            SELECT 'column', pg_catalog.format('%I.%I', n.nspname, c.relname), a.attname, y.domain,
-                   a.attname::text, pg_catalog.col_description(c.oid, a.attnum),
-                   datamesh.tags_text(l.label)
-              FROM mine m
-              JOIN datamesh.layers y ON y.domain = m.domain AND y.layer <> 'data_products'
-              JOIN pg_catalog.pg_namespace n ON n.nspname = y.schema
-              JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
-              JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-              LEFT JOIN pg_catalog.pg_seclabel l
-                     ON l.objoid = c.oid AND l.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
-                    AND l.objsubid = a.attnum AND l.provider = 'datamesh_tags') r
-), domains AS (
-    SELECT 'domain'::text AS kind, d.domain AS object, NULL::name AS column_name, d.domain,
-           d.domain AS name,
-           d.description, datamesh.tags_text(d.tags::text) AS tags
-      FROM datamesh.domains d
-), found AS (
-    SELECT e.kind, e.object, e.column_name, e.domain, e.name, e.description, e.tags,
-           e.name_words, e.tag_words, e.description_words, e.document
-      FROM datamesh.search_entry e, q
-     WHERE e.document @@ q.q
-    UNION ALL
-    SELECT p.*, pg_catalog.setweight(p.name_words, 'A') || pg_catalog.setweight(p.tag_words, 'B') ||
-                pg_catalog.setweight(p.description_words, 'C')
-      FROM private p
-    UNION ALL
-    SELECT w.*, pg_catalog.setweight(w.name_words, 'A') || pg_catalog.setweight(w.tag_words, 'B') ||
-                pg_catalog.setweight(w.description_words, 'C')
-      FROM (SELECT d.*,
-                   pg_catalog.to_tsvector('simple', d.name) AS name_words,
-                   pg_catalog.to_tsvector('simple', COALESCE(d.tags, '')) AS tag_words,
-                   pg_catalog.to_tsvector('english', COALESCE(d.description, '')) AS description_words
-              FROM domains d) w
-)
-SELECT f.kind, f.object, f.domain,
-       pg_catalog.concat_ws('; ',
-           CASE WHEN f.name_words @@ q.q_any
-                THEN CASE WHEN f.column_name IS NULL THEN 'name: ' ELSE 'column: ' END || f.name END,
-           CASE WHEN f.tag_words @@ q.q_any THEN 'tags: ' || f.tags END,
-           CASE WHEN f.description_words @@ q.q_any
-                THEN 'description: ' || pg_catalog.left(f.description, 200) END) AS matched,
-       pg_catalog.ts_rank(f.document, q.q) AS rank
-  FROM found f, q
- WHERE f.document @@ q.q
-   AND (f.name_words @@ q.q_any OR f.tag_words @@ q.q_any OR f.description_words @@ q.q_any)
- ORDER BY rank DESC, f.object, f.column_name NULLS FIRST
-$$;
+AS 'MODULE_PATHNAME', 'datamesh_search'
+LANGUAGE C STABLE
+SET search_path = pg_catalog, pg_temp;
+
 
 CREATE VIEW datamesh.settings AS
 SELECT s.name AS setting,
