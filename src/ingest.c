@@ -175,7 +175,7 @@ check_name_free(Oid nspid, const char *name, const char *hint)
 				 errmsg("type \"%s\" already exists in schema \"%s\"",
 						name, get_namespace_name(nspid)),
 				 errdetail("A table or view has a row type of its own name."),
-				 errhint("%s", hint)));
+				 errhint("Choose another name.")));
 }
 
 /*
