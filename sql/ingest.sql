@@ -88,6 +88,13 @@ COPY ing_shop_raw.orders (payload) FROM STDIN;
 SELECT payload, _type, _source_system, _added_at IS NOT NULL AS stamped
   FROM ing_shop_raw.orders ORDER BY _added_at, payload->>'id';
 SELECT payload, _type, _source_system FROM ing_shop_raw_external.rates ORDER BY payload;
+-- newline-delimited JSON whose strings hold escapes: COPY's text format would
+-- undo the backslashes; CSV with quote and delimiter bytes that JSON text never
+-- holds unescaped copies each line as it is
+COPY ing_shop_raw."Web Events" (payload) FROM STDIN WITH (FORMAT csv, QUOTE e'\x01', DELIMITER e'\x02');
+{"page": "/a,b", "note": "C:\\temp \"quoted\""}
+\.
+SELECT payload, payload->>'note' AS note, _type, _source_system FROM ing_shop_raw."Web Events";
 -- the rows of one statement share _added_at (now(): the transaction's start)
 SELECT count(*) AS rows_per_added_at FROM ing_shop_raw.orders GROUP BY _added_at ORDER BY _added_at;
 -- a table's own triggers and constraints apply; one row fails, none are added
