@@ -127,6 +127,12 @@ SELECT id, payload->>'status' AS status FROM ing_shop_intermediates.orders_lates
 SELECT datamesh.ingest('ing_shop_raw.orders',
     '[{"id": 5, "status": "new"}, {"id": 5, "status": "cancelled"}, {"status": "no id"}]');
 SELECT id, payload->>'status' AS status FROM ing_shop_intermediates.orders_latest ORDER BY id;
+-- keys from a path compare as text (1 and "1" are one key); a JSON null is no key
+SELECT datamesh.create_raw_table('ing_shop', 'keys', 'test');
+SELECT datamesh.ingest('ing_shop_raw.keys',
+    '[{"id": null, "n": 1}, {"id": 1, "n": 2}, {"id": "1", "n": 3}, {"n": 4}]');
+SELECT datamesh.create_latest_view('ing_shop_raw.keys', 'id');
+SELECT id, payload FROM ing_shop_intermediates.keys_latest;
 -- a nested path: the column is named after its last element
 SELECT datamesh.create_latest_view('ing_shop_raw.orders', 'customer.id', 'last_order_per_customer');
 SELECT id, payload->>'id' AS order_id, payload->>'status' AS status
