@@ -46,8 +46,9 @@ SELECT * FROM pg_temp.indexes('ing_shop_raw_external.rates');
 SELECT datamesh.create_raw_table('ing_shop', 'Web Events', 'web', 'click');
 -- the longest name: PostgreSQL shortens the index's name to fit
 SELECT datamesh.create_raw_table('ing_shop', repeat('n', 63), 'erp') AS longest \gset
-SELECT length(index::text) AS index_name_length, definition LIKE '%USING btree (_added_at)' AS on_added_at
-  FROM pg_temp.indexes(:'longest');
+SELECT octet_length(c.relname) AS index_name_bytes, c.relname LIKE '%n\_\_added\_at\_idx' AS suffix_kept,
+       i.definition LIKE '%USING btree (_added_at)' AS on_added_at
+  FROM pg_temp.indexes(:'longest') i JOIN pg_class c ON c.oid = i.index;
 -- freshness, max(_added_at), is one probe of that index
 SET enable_seqscan = off;
 EXPLAIN (costs off) SELECT max(_added_at) FROM ing_shop_raw.orders;
