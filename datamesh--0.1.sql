@@ -503,6 +503,29 @@ LANGUAGE C;
 -- ---------------------------------------------------------------------------
 
 -- @@ingest-functions (ingest.c)
+-- Ingestion helpers: run as the caller (his DDL passes the event triggers,
+-- his INSERT his privileges); not strict, so that a NULL argument gets an
+-- error that names it.
+CREATE FUNCTION datamesh.create_raw_table(domain text, name text, source_system text,
+                                          type text DEFAULT NULL,
+                                          external boolean DEFAULT false)
+RETURNS regclass
+AS 'MODULE_PATHNAME', 'datamesh_create_raw_table'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.ingest(raw regclass, payloads jsonb, type text DEFAULT NULL)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'datamesh_ingest'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.create_latest_view(raw regclass, key text, name text DEFAULT NULL,
+                                            order_by text DEFAULT '_added_at')
+RETURNS regclass
+AS 'MODULE_PATHNAME', 'datamesh_create_latest_view'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
 
 -- @@lineage-functions (lineage, freshness, mesh_graph)
 -- TEMPORARY during development: replaced by the real freshness
@@ -780,6 +803,8 @@ REVOKE EXECUTE ON FUNCTION datamesh.rotate_key(text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.mask_hash_support(internal) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.check_product(text) FROM PUBLIC;
 -- @@ingest-grants
+-- the ingestion helpers stay executable by PUBLIC: each checks the caller
+-- (membership of the domain's team, or the privileges on the raw table)
 
 -- @@lineage-grants
 REVOKE EXECUTE ON FUNCTION datamesh.verify() FROM PUBLIC;
@@ -868,6 +893,12 @@ COMMENT ON FUNCTION datamesh.search(text) IS
     'Finds products, domains, and the caller''s own private relations and columns by words of their names, descriptions and tags.';
 
 -- @@ingest-comments
+COMMENT ON FUNCTION datamesh.create_raw_table(text, text, text, text, boolean) IS
+    'Creates {domain}_raw.{name} (external: {domain}_raw_external.{name}) with payload jsonb and the metadata columns, source system and type as defaults, and an index on _added_at.';
+COMMENT ON FUNCTION datamesh.ingest(regclass, jsonb, text) IS
+    'Appends one row per element of a JSON array (or one row for a JSON object) to a raw table in one statement; returns the number of rows.';
+COMMENT ON FUNCTION datamesh.create_latest_view(regclass, text, text, text) IS
+    'Creates a view in {domain}_intermediates with the newest row per key (a column, a path a.b into payload, or a SQL/JSON path $...) of a raw table.';
 
 -- @@lineage-comments
 
