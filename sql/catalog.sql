@@ -227,7 +227,28 @@ RESET ROLE;
 DROP TABLE public.cat_outside;
 SELECT count(*) FROM datamesh.tags WHERE object LIKE 'public.cat%';
 
+-- drop_domain against consumers in other domains: refused while another
+-- domain's objects read its products; force drops them too, but not past a
+-- data contract of the other domain's product built on them
+CREATE VIEW cat_hr_intermediates.order_amounts AS
+SELECT id, amount FROM cat_shop_data_products.orders;
+SELECT datamesh.publish_product('cat_hr_intermediates.order_amounts');
+SELECT datamesh.publish_contract('cat_hr_data_products.order_amounts', $${
+  "apiVersion": "v3.1.0", "kind": "DataContract", "id": "cat_hr.order_amounts",
+  "version": "1.0.0", "status": "active",
+  "schema": [{"name": "order_amounts", "physicalName": "cat_hr_data_products.order_amounts",
+              "properties": [{"name": "id", "physicalType": "integer"},
+                             {"name": "amount", "physicalType": "numeric"}]}]}$$);
+SELECT datamesh.drop_domain('cat_shop');
 SELECT datamesh.drop_domain('cat_shop', true);
+SELECT count(*) AS still_there FROM pg_namespace WHERE nspname LIKE 'cat\_shop\_%';
+-- without the contract, force takes the other domain's view and product along
+DELETE FROM datamesh.contract WHERE id = 'cat_hr.order_amounts';
+SELECT datamesh.drop_domain('cat_shop', true);
+SELECT to_regclass('cat_hr_intermediates.order_amounts') AS view_gone,
+       to_regclass('cat_hr_data_products.order_amounts') AS product_gone;
+SELECT product FROM datamesh.products WHERE domain LIKE 'cat\_%';
+SELECT object FROM datamesh.search_entry WHERE object LIKE 'cat\_%';
 SELECT datamesh.drop_domain('cat_hr', true);
 SELECT count(*) FROM datamesh.search_entry WHERE object LIKE 'cat\_%';
 DELETE FROM datamesh.tag_definition WHERE tag IN ('tier', 'cat_retention');

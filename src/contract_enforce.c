@@ -176,6 +176,21 @@ dm_contract_touch_downstream(Oid relid)
 			dm_contract_touch(lfirst_oid(lc));
 }
 
+/*
+ * Every product view downstream of a relation, through products too: what
+ * DROP ... CASCADE of the relation takes with it in other domains
+ * (drop_domain with force).
+ */
+void
+dm_contract_touch_all_downstream(Oid relid)
+{
+	ListCell   *lc;
+
+	foreach(lc, dm_depend_downstream(relid, NULL))
+		if (dm_contract_is_product_view(lfirst_oid(lc)))
+			dm_contract_touch(lfirst_oid(lc));
+}
+
 /* callback of dm_depend_dependents: collects dependent relations */
 static void
 collect_relation(const ObjectAddress *dependent, Oid dependent_schema,

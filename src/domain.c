@@ -355,7 +355,7 @@ datamesh_drop_domain(PG_FUNCTION_ARGS)
 			ObjectAddress *member = lfirst(lc);
 
 			if (member->classId == RelationRelationId)
-				dm_contract_touch_downstream(member->objectId);
+				dm_contract_touch_all_downstream(member->objectId);
 		}
 	}
 

@@ -9,6 +9,7 @@ CREATE ROLE sales_team;
 CREATE ROLE marketing_team;
 CREATE ROLE alice LOGIN IN ROLE sales_team;      -- works in sales
 CREATE ROLE mark LOGIN IN ROLE marketing_team;   -- works in marketing
+CREATE ROLE ana LOGIN;                           -- an analyst of no team
 CREATE EXTENSION datamesh;
 SELECT datamesh.create_domain('sales', 'sales_team', description => 'Web shop orders');
 SELECT datamesh.create_domain('marketing', 'marketing_team', stage => 'prod');
@@ -172,6 +173,27 @@ SELECT datamesh.publish_contract('sales_data_products.orders',
     || jsonb_build_object('version', '1.1.0', 'status', 'deprecated',
                           'customProperties', jsonb_build_array(jsonb_build_object(
                               'property', 'endOfSupport', 'value', to_char(current_date, 'YYYY-MM-DD')))));
+RESET ROLE;
+
+\echo
+\echo '== 4d. Discovery: descriptions, tags, search'
+-- the admin defines a tag and the values it takes
+SELECT datamesh.define_tag('tier', ARRAY['gold', 'silver', 'bronze'], 'What the team promises');
+SET ROLE alice;
+SELECT datamesh.describe('sales_data_products.orders', 'amount', 'Order total in euros, VAT included');
+SELECT datamesh.set_tag('sales_data_products.orders', 'tier', 'gold');
+SELECT datamesh.set_domain_tag('sales', 'contact', 'sales-data@example.com');
+-- a defined tag takes only its values
+SELECT datamesh.set_tag('sales_data_products.orders', 'tier', 'platinum');
+RESET ROLE;
+-- an analyst of no team finds the product by a word of its description, and
+-- sees its owner, tags, contract and freshness
+SET ROLE ana;
+SELECT kind, object, matched, rank FROM datamesh.search('web shop');
+SELECT kind, object, matched FROM datamesh.search('euros');
+SELECT p.product, d.owner, p.tags, p.contract_version, p.contract_status, p.freshness
+  FROM datamesh.products p JOIN datamesh.domains d USING (domain);
+SELECT * FROM datamesh.tags;
 RESET ROLE;
 
 \echo
