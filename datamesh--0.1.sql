@@ -729,6 +729,20 @@ SELECT * FROM (
               FROM datamesh.domain d
               LEFT JOIN datamesh.pseudonym_scope s ON s.domain = d.key) u
      WHERE NOT EXISTS (SELECT FROM datamesh.pseudonym_key k WHERE k.scope = u.scope)
+    UNION ALL
+    SELECT DISTINCT x.object, 'search index stale',
+           'The search index does not describe the product as it is; SELECT datamesh.search_refresh(ARRAY(SELECT product FROM datamesh.product UNION SELECT object FROM datamesh.search_entry)) rewrites it.'
+      FROM ((SELECT f.kind, f.object, f.column_name, f.domain, f.name, f.description, f.tags
+               FROM datamesh.search_rows(ARRAY(SELECT p.product FROM datamesh.product p)) f
+             EXCEPT
+             SELECT e.kind, e.object, e.column_name, e.domain, e.name, e.description, e.tags
+               FROM datamesh.search_entry e)
+            UNION ALL
+            (SELECT e.kind, e.object, e.column_name, e.domain, e.name, e.description, e.tags
+               FROM datamesh.search_entry e
+             EXCEPT
+             SELECT f.kind, f.object, f.column_name, f.domain, f.name, f.description, f.tags
+               FROM datamesh.search_rows(ARRAY(SELECT p.product FROM datamesh.product p)) f)) x
 ) problems
 ORDER BY 1, 2
 $$;

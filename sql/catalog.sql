@@ -206,6 +206,16 @@ SELECT count(*) AS differences FROM (
     UNION ALL
     (SELECT * FROM before_refresh EXCEPT SELECT * FROM datamesh.search_entry)) d;
 ROLLBACK;
+-- verify() finds an index that differs from the catalogs (here: changed by
+-- hand), and search_refresh repairs it
+BEGIN;
+UPDATE datamesh.search_entry SET description = 'stale' WHERE kind = 'product' AND object LIKE 'cat\_%';
+INSERT INTO datamesh.search_entry
+SELECT 'product', 'cat_shop_data_products.gone', NULL, 'cat_shop', 'gone', NULL, NULL, '', '', '', '';
+SELECT * FROM datamesh.verify();
+SELECT datamesh.search_refresh(ARRAY(SELECT product FROM datamesh.product UNION SELECT object FROM datamesh.search_entry));
+SELECT * FROM datamesh.verify();
+ROLLBACK;
 -- only datamesh refreshes the index
 SET ROLE regress_carol;
 SELECT datamesh.search_refresh(ARRAY['cat_shop_data_products.orders']);
