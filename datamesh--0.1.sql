@@ -632,10 +632,16 @@ SELECT pg_catalog.format('%I.%I', n.nspname, c.relname),
 -- the private relations and columns of the caller's own domains (read
 -- from the catalogs as they are).  Ranked by ts_rank: names weigh most,
 -- then tags, then descriptions.
+-- the products this transaction touched, indexed now (verify() first)
+CREATE FUNCTION datamesh.search_flush()
+RETURNS void
+AS 'MODULE_PATHNAME', 'datamesh_search_flush'
+LANGUAGE C VOLATILE;
+
 CREATE FUNCTION datamesh.search(query text)
 RETURNS TABLE (kind text, object text, domain text, matched text, rank real)
 AS 'MODULE_PATHNAME', 'datamesh_search'
-LANGUAGE C STABLE
+LANGUAGE C VOLATILE
 SET search_path = pg_catalog, pg_temp;
 
 
@@ -664,6 +670,7 @@ RETURNS TABLE (object text, problem text, detail text)
 LANGUAGE sql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+SELECT datamesh.search_flush();
 SELECT * FROM (
     SELECT p.product AS object, c.problem, c.detail
       FROM datamesh.product p, datamesh.check_product(p.product) c
@@ -809,6 +816,7 @@ GRANT SELECT ON datamesh.tag_definition TO PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.define_tag(text, text[], text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.search_refresh(text[]) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.search_rows(text[]) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION datamesh.search_flush() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.create_domain(text, regrole, text, text, text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.drop_domain(text, boolean) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.configure(text, text) FROM PUBLIC;
@@ -902,6 +910,7 @@ COMMENT ON FUNCTION datamesh.describe(regclass, name, text) IS 'Describes a colu
 COMMENT ON FUNCTION datamesh.tags_text(text) IS 'A tags label as text: tag=value, tag.';
 COMMENT ON FUNCTION datamesh.search_query(text, boolean) IS 'The tsquery that datamesh.search() uses for a query.';
 COMMENT ON FUNCTION datamesh.search_rows(text[]) IS 'The search index rows of products as the catalogs describe them now.';
+COMMENT ON FUNCTION datamesh.search_flush() IS 'Indexes the products the transaction touched now rather than at commit.';
 COMMENT ON FUNCTION datamesh.search_refresh(text[]) IS 'Indexes products anew for search; run by datamesh at commit.';
 COMMENT ON FUNCTION datamesh.search(text) IS
     'Finds products, domains, and the caller''s own private relations and columns by words of their names, descriptions and tags.';

@@ -82,6 +82,8 @@ static void record_event(const char *product, const char *version,
 						 const char *rule, const char *severity,
 						 const char *detail);
 static Oid	relid_of_name(const char *product);
+static void touched_names(List *work, List **names, List **relids);
+static Datum names_array(List *names);
 static bool list_member_name(List *list, const char *name);
 
 
@@ -342,6 +344,73 @@ relid_of_name(const char *product)
 }
 
 /*
+ * The names of the touched products (as touched, and as named now if
+ * renamed since) and their view OIDs then, without duplicates.
+ */
+static void
+touched_names(List *work, List **names, List **relids)
+{
+	ListCell   *lc;
+
+	foreach(lc, work)
+	{
+		Touched    *t = lfirst(lc);
+		char	   *now_named = NULL;
+
+		if (!list_member_name(*names, t->name))
+		{
+			*names = lappend(*names, t->name);
+			*relids = lappend_oid(*relids, t->relid);
+		}
+		if (OidIsValid(t->relid) && dm_contract_is_product_view(t->relid))
+			now_named = dm_qualified_name(t->relid);
+		if (now_named != NULL && !list_member_name(*names, now_named))
+		{
+			*names = lappend(*names, now_named);
+			*relids = lappend_oid(*relids, t->relid);
+		}
+	}
+}
+
+/* the names as a text[] Datum */
+static Datum
+names_array(List *names)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(list_length(names), 1));
+	int			n = 0;
+	ListCell   *lc;
+
+	foreach(lc, names)
+		elems[n++] = CStringGetTextDatum(lfirst(lc));
+	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/*
+ * Refreshes the search index of the products touched so far, now rather
+ * than only at commit: a search or verify() in the transaction that
+ * changed a product sees it as it is.  The products stay touched, and
+ * are refreshed again at commit (a refresh that changes nothing writes
+ * nothing).  (Not SPI connected)
+ */
+void
+dm_contract_flush_search(void)
+{
+	List	   *names = NIL;
+	List	   *relids = NIL;
+	Oid			types[1] = {TEXTARRAYOID};
+	Datum		values[1];
+
+	if (touched == NIL || !OidIsValid(dm_catalog_relid("search_entry")))
+		return;
+	touched_names(touched, &names, &relids);
+	values[0] = names_array(names);
+	dm_spi_connect();
+	dm_exec_catalog("SELECT datamesh.search_refresh($1)", 1, types, values, NULL, false);
+	SPI_finish();
+	CommandCounterIncrement();
+}
+
+/*
  * Judges every touched product that has a contract, on the state the
  * transaction would commit.
  */
@@ -370,24 +439,7 @@ verdict(void)
 	today = dm_contract_today();
 
 	/* the names to judge: as touched, and as named now if renamed since */
-	foreach(lc, work)
-	{
-		Touched    *t = lfirst(lc);
-		char	   *now_named = NULL;
-
-		if (!list_member_name(names, t->name))
-		{
-			names = lappend(names, t->name);
-			relids = lappend_oid(relids, t->relid);
-		}
-		if (OidIsValid(t->relid) && dm_contract_is_product_view(t->relid))
-			now_named = dm_qualified_name(t->relid);
-		if (now_named != NULL && !list_member_name(names, now_named))
-		{
-			names = lappend(names, now_named);
-			relids = lappend_oid(relids, t->relid);
-		}
-	}
+	touched_names(work, &names, &relids);
 
 	/* one read for all: which of them have a contract (most have none) */
 	{

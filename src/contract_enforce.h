@@ -22,6 +22,7 @@ extern void dm_contract_touch_name(const char *product, Oid viewid);
 /* every product view downstream of a relation (and the relation itself) */
 extern void dm_contract_touch_downstream(Oid relid);
 extern void dm_contract_touch_all_downstream(Oid relid);
+extern void dm_contract_flush_search(void);
 
 /* ShareUpdateExclusiveLock on the product views touched so far */
 extern void dm_contract_lock_touched(void);

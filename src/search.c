@@ -36,6 +36,7 @@
 #include "utils/builtins.h"
 #include "utils/formatting.h"
 
+#include "contract_enforce.h"
 #include "exec.h"
 #include "search.h"
 
@@ -121,6 +122,7 @@ static const char *const search_sql =
 
 PG_FUNCTION_INFO_V1(datamesh_search);
 PG_FUNCTION_INFO_V1(datamesh_search_query);
+PG_FUNCTION_INFO_V1(datamesh_search_flush);
 
 /*
  * The tsquery text of a query: each word as "('word':* | 'stem':*)", joined
@@ -232,6 +234,8 @@ datamesh_search(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	any = dm_search_tsquery(text_to_cstring(PG_GETARG_TEXT_PP(0)), true);
 
+	/* what this transaction changed, indexed now: it finds its own changes */
+	dm_contract_flush_search();
 	dm_spi_connect();
 	if (search_plan == NULL)
 	{
@@ -248,7 +252,7 @@ datamesh_search(PG_FUNCTION_ARGS)
 	}
 	values[0] = CStringGetTextDatum(all);
 	values[1] = CStringGetTextDatum(any);
-	if (SPI_execute_plan(search_plan, values, NULL, true, 0) != SPI_OK_SELECT)
+	if (SPI_execute_plan(search_plan, values, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "datamesh.search failed");
 	for (i = 0; i < SPI_processed; i++)
 	{
@@ -262,4 +266,17 @@ datamesh_search(PG_FUNCTION_ARGS)
 	}
 	SPI_finish();
 	PG_RETURN_NULL();
+}
+
+/*
+ * datamesh.search_flush() RETURNS void
+ *
+ * Indexes the products that the current transaction touched now rather
+ * than at commit; verify() calls it first.
+ */
+Datum
+datamesh_search_flush(PG_FUNCTION_ARGS)
+{
+	dm_contract_flush_search();
+	PG_RETURN_VOID();
 }

@@ -609,6 +609,36 @@ make_read_only(Oid viewid, const DmDomain *domain, const char *qview)
 }
 
 /*
+ * Gives every column of a new product view that has no description the
+ * description of the source's column of the same name, if any.
+ */
+static void
+copy_column_comments(Oid source, Oid viewid)
+{
+	Relation	rel = relation_open(viewid, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			i;
+
+	for (i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		AttrNumber	srcatt;
+		char	   *comment;
+
+		if (att->attisdropped ||
+			GetComment(viewid, RelationRelationId, att->attnum) != NULL)
+			continue;
+		srcatt = get_attnum(source, NameStr(att->attname));
+		if (srcatt <= 0)
+			continue;
+		comment = GetComment(source, RelationRelationId, srcatt);
+		if (comment != NULL)
+			CreateComments(viewid, RelationRelationId, att->attnum, comment);
+	}
+	relation_close(rel, AccessShareLock);
+}
+
+/*
  * Makes the view of def what compute_product says it must be: nothing
  * happens when it is already; it is replaced in place when its columns
  * stay (or only grow), and dropped and made anew, with its grants and
@@ -627,6 +657,7 @@ dm_view_generate(const ProductDef *def, const DmDomain *domain, List **hash_colu
 	char	   *comment = NULL;
 	List	   *tags = NIL;
 	bool		remade = false;
+	bool		created;
 	ColumnsMatch columns;
 	ListCell   *lc;
 
@@ -635,6 +666,7 @@ dm_view_generate(const ProductDef *def, const DmDomain *domain, List **hash_colu
 	*changed = false;
 
 	viewid = get_relname_relid(def->name, nspid);
+	created = !OidIsValid(viewid);
 	columns = OidIsValid(viewid) ? columns_match(viewid, &pv) : COLUMNS_DIFFERENT;
 	if (OidIsValid(viewid) && view_is(viewid, &pv, columns))
 	{
@@ -678,6 +710,9 @@ dm_view_generate(const ProductDef *def, const DmDomain *domain, List **hash_colu
 	make_read_only(viewid, domain, qview);
 	if (tags != NIL)
 		dm_tag_restore(viewid, tags);
+	/* a new product's columns start with its source's column descriptions */
+	if (created)
+		copy_column_comments(def->source, viewid);
 	CommandCounterIncrement();
 	return viewid;
 }
