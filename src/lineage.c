@@ -460,8 +460,10 @@ datamesh_lineage(PG_FUNCTION_ARGS)
 	for (i = 0; i < nrows; i++)
 	{
 		Datum		values[5];
-		bool		nulls[5] = {false, false, rows[i].domain == NULL,
-		rows[i].layer == NULL, false};
+		bool		nulls[5] = {false, false, false, false, false};
+
+		nulls[2] = rows[i].domain == NULL;
+		nulls[3] = rows[i].layer == NULL;
 
 		values[0] = Int32GetDatum(rows[i].depth);
 		values[1] = CStringGetTextDatum(rows[i].object);
@@ -640,8 +642,9 @@ newest_in_heap(Relation heap, TimestampTz *newest)
 static Relation
 added_at_index(Relation heap, AttrNumber attnum, ScanDirection *dir)
 {
+	/* the default btree family of timestamptz, built in: looked up once */
+	static Oid	opfamily = InvalidOid;
 	List	   *indexes = RelationGetIndexList(heap);
-	Oid			opfamily = InvalidOid;
 	ListCell   *lc;
 
 	foreach(lc, indexes)
