@@ -528,9 +528,33 @@ LANGUAGE C VOLATILE
 SET search_path = pg_catalog, pg_temp;
 
 -- @@lineage-functions (lineage, freshness, mesh_graph)
--- TEMPORARY during development: replaced by the real freshness
-CREATE FUNCTION datamesh.freshness(object regclass) RETURNS timestamptz
-LANGUAGE sql STABLE AS $$ SELECT NULL::timestamptz $$;
+-- Everything upstream of a relation, from pg_depend: what views' rewrite
+-- rules and SQL-standard function bodies read.  Reads only catalogs that
+-- everyone may read, with the caller's rights.
+CREATE FUNCTION datamesh.lineage(object regclass)
+RETURNS TABLE (depth integer, object text, domain text, layer text, kind text)
+AS 'MODULE_PATHNAME', 'datamesh_lineage'
+LANGUAGE C STABLE STRICT
+SET search_path = pg_catalog, pg_temp;
+
+-- The newest _added_at of the raw tables upstream of a relation (the view
+-- datamesh.products calls it per product).  Not SECURITY DEFINER: it reads
+-- the raw tables through the access methods, with no SQL and no privilege
+-- check of PostgreSQL's, and checks itself who may ask (everyone for a
+-- product; members of the domain and roles with SELECT for anything
+-- else).  No SET search_path: it resolves no name, and the clause would
+-- cost a GUC save and restore per product of the view.
+CREATE FUNCTION datamesh.freshness(object regclass)
+RETURNS timestamptz
+AS 'MODULE_PATHNAME', 'datamesh_freshness'
+LANGUAGE C STABLE STRICT;
+
+-- The mesh as a Mermaid flowchart or a Graphviz digraph.
+CREATE FUNCTION datamesh.mesh_graph(format text DEFAULT 'mermaid')
+RETURNS text
+AS 'MODULE_PATHNAME', 'datamesh_mesh_graph'
+LANGUAGE C STABLE
+SET search_path = pg_catalog, pg_temp;
 
 CREATE VIEW datamesh.domains AS
 SELECT d.key AS domain,
@@ -829,6 +853,9 @@ REVOKE EXECUTE ON FUNCTION datamesh.check_product(text) FROM PUBLIC;
 -- (membership of the domain's team, or the privileges on the raw table)
 
 -- @@lineage-grants
+-- lineage, freshness and mesh_graph stay executable by PUBLIC: lineage and
+-- the graph show what the system catalogs show everyone, freshness checks
+-- who may ask itself
 REVOKE EXECUTE ON FUNCTION datamesh.verify() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.contract_problems(text) FROM PUBLIC;
 -- @@lint-grants
@@ -924,5 +951,11 @@ COMMENT ON FUNCTION datamesh.create_latest_view(regclass, text, text, text) IS
     'Creates a view in {domain}_intermediates with the newest row per key (a column, a path a.b into payload, or a SQL/JSON path $...) of a raw table.';
 
 -- @@lineage-comments
+COMMENT ON FUNCTION datamesh.lineage(regclass) IS
+    'Every object upstream of a relation (views, materialized views, SQL-standard function bodies, across domains), with its smallest depth, domain, layer and kind.';
+COMMENT ON FUNCTION datamesh.freshness(regclass) IS
+    'The newest _added_at of the raw and raw_external tables upstream of a relation; NULL without any. Everyone may ask it of a data product.';
+COMMENT ON FUNCTION datamesh.mesh_graph(text) IS
+    'The mesh as a Mermaid flowchart (''mermaid'') or a Graphviz digraph (''dot''): domains, products with PII and contract marks, the readers of products in other domains.';
 
 -- @@lint-comments
