@@ -142,9 +142,10 @@ SELECT count(*) FILTER (WHERE message LIKE 'Column "email"%' OR message LIKE 'Co
 -- every domain at once, ordered by domain, severity, object, rule
 SELECT count(*) = (SELECT count(*) FROM datamesh.lint('lint_shop')) AS same
   FROM datamesh.lint() WHERE domain = 'lint_shop';
-SELECT array_agg(severity ORDER BY ord) = array_agg(severity ORDER BY
-           CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, object, rule, message)
-       AS ordered
+SELECT array_agg(row(severity, object, rule, message)::text ORDER BY ord)
+       = array_agg(row(severity, object, rule, message)::text ORDER BY
+           CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
+           object COLLATE "C", rule COLLATE "C", message COLLATE "C") AS ordered
   FROM datamesh.lint('lint_shop') WITH ORDINALITY AS l(domain, object, rule, severity, message, ord);
 
 -- lint writes nothing: it runs in a read-only transaction

@@ -1336,9 +1336,11 @@ grant_rule(LintRun *run)
 	int			k;
 	uint64		i;
 
+	/* a domain whose owner role is gone is verify()'s to report */
 	owner = GetUserNameFromId(d->owner, true);
-	owner = owner != NULL ? quote_identifier(owner) :
-		psprintf("with OID %u", d->owner);
+	if (owner == NULL)
+		return;
+	owner = quote_identifier(owner);
 	for (k = 0; k < DM_LAYER_COUNT; k++)
 		if (dm_layer_is_private((DmLayer) k) && OidIsValid(d->schemas[k]))
 			schemas[nschemas++] = d->schemas[k];
