@@ -35,6 +35,7 @@ SELECT provolatile, proisstrict, proparallel FROM pg_proc
 
 -- invalid input: an unknown domain
 SELECT * FROM datamesh.lint('lint_nope');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT * FROM datamesh.lint('');
 
 -- the shop: its private relations
@@ -83,6 +84,16 @@ CREATE VIEW lint_shop_intermediates.mail_list AS
 CREATE VIEW lint_shop_information_objects.customer_count AS
     SELECT count(*) AS n FROM lint_shop_intermediates.customer_emails;
 CREATE VIEW lint_shop_intermediates.unused AS SELECT 1 AS one;
+-- an SQL-standard function body reads an intermediate too: with a view,
+-- two readers
+CREATE VIEW lint_shop_intermediates.days AS SELECT generate_series(1, 7) AS day;
+CREATE FUNCTION lint_shop_information_objects.day_count() RETURNS bigint
+LANGUAGE sql BEGIN ATOMIC SELECT count(*) FROM lint_shop_intermediates.days; END;
+CREATE VIEW lint_shop_information_objects.weekend AS
+    SELECT day FROM lint_shop_intermediates.days WHERE day > 5;
+-- a function granted to a team member keeps PostgreSQL's default EXECUTE
+-- for PUBLIC in its ACL: no bypass (the private schema guards it)
+GRANT EXECUTE ON FUNCTION lint_shop_information_objects.day_count() TO regress_alice;
 
 -- products: one described and contracted, one neither
 CREATE TABLE lint_shop_information_objects.orders (id int PRIMARY KEY, amount numeric(12,2));
@@ -136,6 +147,8 @@ SELECT count(*) FILTER (WHERE message LIKE 'Column "email"%' OR message LIKE 'Co
                            OR message LIKE 'Column "note"%' OR message LIKE 'Column "amount"%') AS innocent,
        count(*) FILTER (WHERE object LIKE '%members\_%' OR object LIKE '%mailing\_later') AS partitions_unpopulated,
        count(*) FILTER (WHERE object IN ('lint_shop_intermediates.customer_emails',
+                                         'lint_shop_intermediates.days',
+                                         'lint_shop_information_objects.day_count()',
                                          'lint_shop_data_products.orders')) AS fine
   FROM datamesh.lint('lint_shop');
 

@@ -734,7 +734,7 @@ sample_relation(LintRun *run, void *arg)
 	appendStringInfo(&sql, " FROM %s%s", rel->relkind == RELKIND_PARTITIONED_TABLE ? "" : "ONLY ",
 					 rel->name);
 	if (blocks > target)
-		appendStringInfo(&sql, " TABLESAMPLE SYSTEM (%.6f) REPEATABLE (0)",
+		appendStringInfo(&sql, " TABLESAMPLE SYSTEM (%.9f) REPEATABLE (0)",
 						 100.0 * target / blocks);
 	appendStringInfo(&sql, " LIMIT %d", LINT_SAMPLE_ROWS);
 
@@ -1322,7 +1322,10 @@ intermediate_rule(LintRun *run)
 /*
  * Privileges in the private schemas held by roles outside the team
  * (PUBLIC included): on the schemas, relations, columns, functions and
- * types, and default privileges of those schemas.
+ * types, and default privileges of those schemas.  PostgreSQL's own
+ * defaults (EXECUTE on a function, USAGE on a type, to PUBLIC) are no
+ * bypass: without USAGE on the private schema they reach nothing, and
+ * rule 4 does not refuse them either.
  */
 static void
 grant_rule(LintRun *run)
@@ -1387,6 +1390,9 @@ grant_rule(LintRun *run)
 			   "      JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace,"
 			   "           pg_catalog.aclexplode(p.proacl) a"
 			   "     WHERE p.pronamespace = ANY ($1)"
+			   "       AND (a.grantee, a.privilege_type) NOT IN"
+			   "           (SELECT g.grantee, g.privilege_type"
+			   "              FROM pg_catalog.aclexplode(pg_catalog.acldefault('f', p.proowner)) g)"
 			   "  UNION ALL"
 			   "    SELECT pg_catalog.format('%I.%I', n.nspname, t.typname),"
 			   "           CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END,"
@@ -1397,6 +1403,9 @@ grant_rule(LintRun *run)
 			   "      JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace,"
 			   "           pg_catalog.aclexplode(t.typacl) a"
 			   "     WHERE t.typnamespace = ANY ($1)"
+			   "       AND (a.grantee, a.privilege_type) NOT IN"
+			   "           (SELECT g.grantee, g.privilege_type"
+			   "              FROM pg_catalog.aclexplode(pg_catalog.acldefault('T', t.typowner)) g)"
 			   "  UNION ALL"
 			   "    SELECT pg_catalog.format('%I', n.nspname),"
 			   "           CASE da.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences'"
