@@ -29,7 +29,8 @@ PROVE_TESTS = test/t/*.pl
 
 EXTRA_CLEAN = output_iso tmp_check test/bench/out test/fuzz/fuzz_labels \
 	test/fuzz/fuzz_siphash test/fuzz/corpus_labels test/fuzz/corpus_siphash \
-	test/fuzz/fuzz_contract test/fuzz/corpus_contract
+	test/fuzz/fuzz_contract test/fuzz/corpus_contract \
+	test/fuzz/fuzz_detect test/fuzz/corpus_detect
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -88,8 +89,13 @@ test/fuzz/fuzz_contract: test/fuzz/fuzz_contract.c src/json.c src/json.h src/con
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_contract.c src/json.c src/contract.c \
 		$(shell $(PKG_CONFIG) --cflags --libs jansson)
 
-fuzz: fuzz-check test/fuzz/fuzz_labels test/fuzz/fuzz_siphash test/fuzz/fuzz_contract
-	mkdir -p test/fuzz/corpus_labels test/fuzz/corpus_siphash test/fuzz/corpus_contract
+test/fuzz/fuzz_detect: test/fuzz/fuzz_detect.c src/detect.c src/detect.h | fuzz-check
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ test/fuzz/fuzz_detect.c src/detect.c
+
+fuzz: fuzz-check test/fuzz/fuzz_labels test/fuzz/fuzz_siphash test/fuzz/fuzz_contract \
+		test/fuzz/fuzz_detect
+	mkdir -p test/fuzz/corpus_labels test/fuzz/corpus_siphash test/fuzz/corpus_contract \
+		test/fuzz/corpus_detect
 	printf 'pii:partial(2,3)' > test/fuzz/corpus_labels/seed1
 	printf 'pii:bucket(1000.5)' > test/fuzz/corpus_labels/seed2
 	printf 'pii:email' > test/fuzz/corpus_labels/seed3
@@ -104,3 +110,10 @@ fuzz: fuzz-check test/fuzz/fuzz_labels test/fuzz/fuzz_siphash test/fuzz/fuzz_con
 	test/fuzz/fuzz_labels -max_total_time=$(FUZZ_SECONDS) test/fuzz/corpus_labels
 	test/fuzz/fuzz_siphash -max_total_time=$(FUZZ_SECONDS) test/fuzz/corpus_siphash
 	test/fuzz/fuzz_contract -max_total_time=$(FUZZ_SECONDS) test/fuzz/corpus_contract
+	printf 'alice@example.com' > test/fuzz/corpus_detect/seed1
+	printf 'DE89 3704 0044 0532 0130 00' > test/fuzz/corpus_detect/seed2
+	printf '4111-1111-1111-1111' > test/fuzz/corpus_detect/seed3
+	printf '2001:db8::ffff:192.0.2.1' > test/fuzz/corpus_detect/seed4
+	printf '+49 (0)30 1234567' > test/fuzz/corpus_detect/seed5
+	printf 'customerIPAddress_e_mail' > test/fuzz/corpus_detect/seed6
+	test/fuzz/fuzz_detect -max_total_time=$(FUZZ_SECONDS) test/fuzz/corpus_detect

@@ -688,6 +688,18 @@ SELECT s.name AS setting,
 -- what datamesh.publish_product() would generate now, and catalog rows
 -- without their objects or objects without their rows.  Admin only.
 -- @@lint-functions (lint.c, detect.c)
+-- SECURITY INVOKER: values are sampled as the caller, from the columns he
+-- may SELECT; the catalog rules read what everyone may read
+CREATE FUNCTION datamesh.lint(domain text DEFAULT NULL)
+RETURNS TABLE (domain text, object text, rule text, severity text, message text)
+AS 'MODULE_PATHNAME', 'datamesh_lint'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION datamesh.detect_pii(value text) RETURNS text
+AS 'MODULE_PATHNAME', 'datamesh_detect_pii'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 
 CREATE FUNCTION datamesh.verify()
 RETURNS TABLE (object text, problem text, detail text)
@@ -859,6 +871,8 @@ REVOKE EXECUTE ON FUNCTION datamesh.check_product(text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.verify() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION datamesh.contract_problems(text) FROM PUBLIC;
 -- @@lint-grants
+-- lint and detect_pii stay executable by PUBLIC: anyone may lint (values
+-- only where he may read them)
 
 -- ---------------------------------------------------------------------------
 -- Comments
@@ -959,3 +973,7 @@ COMMENT ON FUNCTION datamesh.mesh_graph(text) IS
     'The mesh as a Mermaid flowchart (''mermaid'') or a Graphviz digraph (''dot''): domains, products with PII and contract marks, the readers of products in other domains.';
 
 -- @@lint-comments
+COMMENT ON FUNCTION datamesh.lint(text) IS
+    'What governance should look at in a domain (NULL: every domain): undocumented or uncontracted or stale products, unclassified personal data by name and by sampled values, intermediates used fewer than twice, grants that bypass the layout, row order leaking a classified column; each finding with its fix.';
+COMMENT ON FUNCTION datamesh.detect_pii(text) IS
+    'What datamesh.lint''s value detectors see in a value: email, phone, iban, card, ip, or NULL.';
