@@ -16,7 +16,7 @@ SHLIB_LINK = $(shell $(PKG_CONFIG) --libs jansson)
 REGRESS = setup domain domain_input settings rule_products rule_dependencies \
 	products masking mask_fuzz pseudonyms leaks fail_closed masking_generative \
 	rule_grants rule_schemas raw_metadata ownership enforce labels \
-	privileges contracts contract_documents catalog ingest lineage mesh_graph cleanup
+	privileges contracts contract_documents catalog ingest lint lineage mesh_graph cleanup
 REGRESS_OPTS = --inputdir=. --load-extension=plpgsql
 
 # isolation specs live in test/specs, their expected output in test/expected
