@@ -107,7 +107,8 @@ SELECT datamesh.publish_contract('lint_shop_data_products.orders', '{
               "properties": [{"name": "id", "physicalType": "integer"},
                              {"name": "amount", "physicalType": "numeric(12,2)"}]}],
   "slaProperties": [{"property": "freshness", "value": 1, "unit": "h"},
-                    {"property": "retention", "value": 1, "unit": "y"}]}');
+                    {"property": "retention", "value": 1, "unit": "y"}],
+  "support": [{"channel": "shop-data", "url": "mailto:shop-data@example.com"}]}');
 SELECT datamesh.publish_product('lint_shop_intermediates.mail_list');
 
 -- row order: a table partitioned by a classified column; publishing does
@@ -151,6 +152,21 @@ SELECT count(*) FILTER (WHERE message LIKE 'Column "email"%' OR message LIKE 'Co
                                          'lint_shop_information_objects.day_count()',
                                          'lint_shop_data_products.orders')) AS fine
   FROM datamesh.lint('lint_shop');
+
+-- product_contact: a contact tag on the domain (or the product) names
+-- someone to ask, as the orders contract's support channel does
+BEGIN;
+SELECT datamesh.set_tag('lint_shop_data_products.accounts', 'contact', 'accounts@example.com');
+SELECT object FROM datamesh.lint('lint_shop') WHERE rule = 'product_contact' ORDER BY object;
+SELECT datamesh.set_domain_tag('lint_shop', 'contact', 'shop-data@example.com');
+SELECT count(*) FROM datamesh.lint('lint_shop') WHERE rule = 'product_contact';
+-- a contact tag on a column names nobody for the product
+SELECT datamesh.unset_domain_tag('lint_shop', 'contact');
+SELECT datamesh.unset_tag('lint_shop_data_products.accounts', 'contact');
+SELECT datamesh.set_tag('lint_shop_data_products.accounts', 'id', 'contact', 'x@example.com');
+SELECT count(*) FROM datamesh.lint('lint_shop') WHERE rule = 'product_contact'
+   AND object = 'lint_shop_data_products.accounts';
+ROLLBACK;
 
 -- every domain at once, ordered by domain, severity, object, rule
 SELECT count(*) = (SELECT count(*) FROM datamesh.lint('lint_shop')) AS same

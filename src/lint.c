@@ -9,6 +9,9 @@
  *
  *	product_description	(warning) a product view without a COMMENT
  *	product_contract	(warning) a product without a data contract
+ *	product_contact		(warning) a product nobody is named to ask about: no
+ *						'contact' tag on it or its domain, no support or
+ *						team in its contract
  *	pii_name			(warning) a column of a private relation whose name
  *						looks like personal data (detect.c) and that is not
  *						classified, as classify.c decides it for products
@@ -993,7 +996,7 @@ column_findings(LintRun *run, LintRelation *rel, LintColumn *col)
 }
 
 /* ------------------------------------------------------------------------
- * Rules over products: product_description, product_contract,
+ * Rules over products: product_description, product_contact, product_contract,
  * stale_product, order_leak
  * ------------------------------------------------------------------------
  */
@@ -1212,7 +1215,14 @@ product_rules(LintRun *run)
 	values[0] = CStringGetTextDatum(run->domain->key);
 	lint_query("SELECT p.product, c.oid,"
 			   "       p.description IS NULL OR pg_catalog.btrim(p.description) = '',"
-			   "       p.contract_status, p.freshness"
+			   "       p.contract_status, p.freshness,"
+			   "       EXISTS (SELECT FROM datamesh.tags t"
+			   "                WHERE t.tag = 'contact' AND t.column_name IS NULL"
+			   "                  AND ((t.kind = 'product' AND t.object = p.product)"
+			   "                    OR (t.kind = 'domain' AND t.object = p.domain)))"
+			   "       OR EXISTS (SELECT FROM datamesh.contract k"
+			   "                   WHERE k.product = p.product AND k.status <> 'retired'"
+			   "                     AND (k.document ? 'support' OR k.document ? 'team'))"
 			   "  FROM datamesh.products p"
 			   "  JOIN pg_catalog.pg_namespace n ON n.nspname = p.domain || '_data_products'"
 			   "  JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
@@ -1229,6 +1239,8 @@ product_rules(LintRun *run)
 		bool		isnull;
 		LintProduct *p = palloc0(sizeof(LintProduct));
 		bool		nodesc;
+		bool		contact;
+		bool		contact_null;
 		char	   *status;
 		Datum		fresh;
 
@@ -1236,12 +1248,17 @@ product_rules(LintRun *run)
 		p->viewid = DatumGetObjectId(SPI_getbinval(tup, desc, 2, &isnull));
 		nodesc = DatumGetBool(SPI_getbinval(tup, desc, 3, &isnull));
 		status = SPI_getvalue(tup, desc, 4);
+		contact = DatumGetBool(SPI_getbinval(tup, desc, 6, &contact_null));
 		fresh = SPI_getbinval(tup, desc, 5, &isnull);
 
 		if (nodesc)
 			add_finding(run, p->name, "product_description", SEV_WARNING,
 						psprintf("The product has no description, so search cannot find it by its purpose and readers cannot tell what it holds. Describe it: SELECT datamesh.describe(%s, 'what it holds, for whom, how fresh');",
 								 quote_literal_cstr(p->name)));
+		if (!contact)
+			add_finding(run, p->name, "product_contact", SEV_WARNING,
+						psprintf("Nobody is named to ask about the product. Name a contact for the domain, SELECT datamesh.set_domain_tag(%s, 'contact', 'team@example.com'); or for the product, with datamesh.set_tag(); or give its contract a support channel or a team.",
+								 quote_literal_cstr(run->domain->key)));
 		if (status == NULL || strcmp(status, "none") == 0)
 			add_finding(run, p->name, "product_contract", SEV_WARNING,
 						psprintf("The product has no data contract: its readers have no promise of its schema, quality or freshness. Publish one: SELECT datamesh.publish_contract(%s, '{\"apiVersion\": \"v3.1.0\", \"kind\": \"DataContract\", ...}');",
