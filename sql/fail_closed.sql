@@ -491,6 +491,49 @@ RESET ROLE;
 SELECT datamesh.set_pseudonym_scope('fc', NULL);
 SELECT * FROM datamesh.verify();
 
+-- physical order: a scan returns a partitioned table's rows partition by
+-- partition, a clustered table's in its index's order; a table whose order
+-- follows a classified column cannot be a product's source, in any order
+-- of labelling and publishing, directly or through a view
+SET ROLE regress_fc_team;
+CREATE TABLE fc_raw.part (id int, born date, city text) PARTITION BY RANGE (born);
+CREATE TABLE fc_raw.part_old PARTITION OF fc_raw.part FOR VALUES FROM ('1900-01-01') TO ('1980-01-01');
+CREATE TABLE fc_raw.part_new PARTITION OF fc_raw.part FOR VALUES FROM ('1980-01-01') TO ('2100-01-01');
+CREATE VIEW fc_intermediates.part_ids AS SELECT id, city FROM fc_raw.part;
+SELECT datamesh.set_pii('fc_raw.part', 'born', 'year');
+SELECT datamesh.publish_product('fc_raw.part', columns => ARRAY['id', 'city']::name[]);
+SELECT datamesh.publish_product('fc_intermediates.part_ids');
+-- published first, classified after: the label is refused
+SELECT datamesh.unset_pii('fc_raw.part', 'born');
+SELECT datamesh.publish_product('fc_intermediates.part_ids');
+SELECT datamesh.set_pii('fc_raw.part', 'born', 'year');
+SECURITY LABEL FOR datamesh ON COLUMN fc_raw.part.born IS 'pii:redact';
+SELECT count(*) AS labels FROM datamesh.pii_columns WHERE object = 'fc_raw.part';
+-- a partition key expression, and a sub-partition's key
+CREATE TABLE fc_raw.part2 (id int, email text, kind int) PARTITION BY LIST (kind);
+CREATE TABLE fc_raw.part2_a PARTITION OF fc_raw.part2 FOR VALUES IN (1) PARTITION BY LIST (lower(email));
+CREATE TABLE fc_raw.part2_a1 PARTITION OF fc_raw.part2_a FOR VALUES IN ('a@example.com');
+SELECT datamesh.set_pii('fc_raw.part2', 'email', 'email');
+SELECT datamesh.publish_product('fc_raw.part2', columns => ARRAY['id']::name[]);
+-- partitioned by a column that is not classified: fine
+SELECT datamesh.unset_pii('fc_raw.part2', 'email');
+SELECT datamesh.set_pii('fc_raw.part', 'city', 'hash');
+SELECT datamesh.publish_product('fc_raw.part', 'part_cities');
+-- a table clustered on an index over a classified column
+CREATE TABLE fc_raw.clustered (id int PRIMARY KEY, email text);
+CREATE INDEX clustered_email ON fc_raw.clustered (email);
+ALTER TABLE fc_raw.clustered CLUSTER ON clustered_email;
+SELECT datamesh.set_pii('fc_raw.clustered', 'email', 'email');
+SELECT datamesh.publish_product('fc_raw.clustered');
+ALTER TABLE fc_raw.clustered SET WITHOUT CLUSTER;
+SELECT datamesh.publish_product('fc_raw.clustered');
+-- ALTER TABLE ... CLUSTER ON later is refused with the product in place
+ALTER TABLE fc_raw.clustered CLUSTER ON clustered_email;
+ALTER TABLE fc_raw.clustered CLUSTER ON clustered_pkey;
+SELECT indexrelid::regclass FROM pg_index WHERE indrelid = 'fc_raw.clustered'::regclass AND indisclustered;
+RESET ROLE;
+SELECT * FROM datamesh.verify();
+
 SELECT datamesh.drop_domain('fc', force => true);
 DROP TABLE public.fc_ref, public.fc_op;
 DROP ROLE regress_fc_team, regress_fc_other, regress_fc_reader;

@@ -25,6 +25,7 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/relation.h"
 #include "access/sysattr.h"
 #include "catalog/partition.h"
@@ -39,6 +40,7 @@
 #include "rewrite/prs2lock.h"
 #include "storage/lmgr.h"
 #include "utils/lsyscache.h"
+#include "utils/partcache.h"
 #include "utils/rel.h"
 
 #include "catalog.h"
@@ -879,6 +881,98 @@ keys_walker(Node *node, KeysContext *ctx)
 	return expression_tree_walker(node, keys_walker, (void *) ctx);
 }
 
+/* refuses a physical order of relid's rows by column attnum, if classified */
+static void
+check_order_column(KeysContext *ctx, Oid relid, AttrNumber attnum, const char *how)
+{
+	Classified	c;
+
+	if (attnum <= 0)
+		return;
+	classify_column(relid, attnum, 0, &c);
+	if (!c.classified)
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("cannot publish a data product over %s: its rows come from %s, %s classified column \"%s\"",
+					dm_qualified_name(ctx->source), dm_qualified_name(relid), how,
+					get_attname(relid, attnum, false)),
+			 errdetail("A scan returns the rows in that physical order, so the order of a product's rows would show the order of the clear values."),
+			 errhint("Partition or cluster the table by a column that is not classified (CLUSTER ... USING another index rewrites it in that order).")));
+}
+
+/*
+ * Refuses a table in the rows' path whose physical order follows a
+ * classified column: a partitioned table (and its partitioned partitions)
+ * by its partition key, a table CLUSTERed on an index over one.
+ */
+static void
+check_physical_order(KeysContext *ctx, Oid relid)
+{
+	List	   *tables = list_make1_oid(relid);
+	ListCell   *lc;
+
+	if (get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE)
+		tables = find_all_inheritors(relid, AccessShareLock, NULL);
+	foreach(lc, tables)
+	{
+		Oid			table = lfirst_oid(lc);
+		Relation	rel = relation_open(table, AccessShareLock);
+		ListCell   *lc2;
+
+		if (rel->rd_rel->relkind == RELKIND_PARTITIONED_TABLE)
+		{
+			PartitionKey key = RelationGetPartitionKey(rel);
+			ListCell   *partexpr = list_head(key->partexprs);
+			int			i;
+
+			for (i = 0; i < key->partnatts; i++)
+			{
+				if (key->partattrs[i] != 0)
+					check_order_column(ctx, table, key->partattrs[i], "partitioned by");
+				else if (partexpr != NULL)
+				{
+					Bitmapset  *attrs = NULL;
+					int			k = -1;
+
+					pull_varattnos(lfirst(partexpr), 1, &attrs);
+					while ((k = bms_next_member(attrs, k)) >= 0)
+						check_order_column(ctx, table, k + FirstLowInvalidHeapAttributeNumber,
+										   "partitioned by an expression of");
+					partexpr = lnext(key->partexprs, partexpr);
+				}
+			}
+		}
+		foreach(lc2, RelationGetIndexList(rel))
+		{
+			Oid			indexid = lfirst_oid(lc2);
+			Relation	index = index_open(indexid, AccessShareLock);
+			int			i;
+
+			if (index->rd_index->indisclustered)
+			{
+				List	   *exprs = RelationGetIndexExpressions(index);
+
+				for (i = 0; i < index->rd_index->indnkeyatts; i++)
+					check_order_column(ctx, table, index->rd_index->indkey.values[i],
+									   "clustered on an index over");
+				if (exprs != NIL)
+				{
+					Bitmapset  *attrs = NULL;
+					int			k = -1;
+
+					pull_varattnos((Node *) exprs, 1, &attrs);
+					while ((k = bms_next_member(attrs, k)) >= 0)
+						check_order_column(ctx, table, k + FirstLowInvalidHeapAttributeNumber,
+										   "clustered on an index over");
+				}
+			}
+			index_close(index, AccessShareLock);
+		}
+		relation_close(rel, AccessShareLock);
+	}
+}
+
 /* the keys of a view or materialized view and of what it reads */
 static void
 check_relation_keys(KeysContext *ctx, Oid relid)
@@ -887,6 +981,11 @@ check_relation_keys(KeysContext *ctx, Oid relid)
 	Query	   *q;
 	List	   *saved;
 
+	/* the rows of a table come in its physical order */
+	if ((relkind == RELKIND_RELATION || relkind == RELKIND_PARTITIONED_TABLE ||
+		 relkind == RELKIND_MATVIEW) && ctx->sublinks == 0 &&
+		!dm_is_product_schema(get_rel_namespace(relid)))
+		check_physical_order(ctx, relid);
 	if ((relkind != RELKIND_VIEW && relkind != RELKIND_MATVIEW) ||
 		list_member_oid(ctx->sublinks > 0 ? ctx->visited_sublink : ctx->visited, relid) ||
 		dm_is_product_schema(get_rel_namespace(relid)))

@@ -574,7 +574,6 @@ only_harmless(Node *parsetree)
 			case AT_SetStatistics:
 			case AT_SetStorage:
 			case AT_SetCompression:
-			case AT_ClusterOn:
 			case AT_DropCluster:
 			case AT_SetTableSpace:
 			case AT_ReplicaIdentity:
