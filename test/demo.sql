@@ -39,6 +39,13 @@ CREATE VIEW sales_intermediates.order_totals AS
 SELECT * FROM sales_intermediates.order_totals ORDER BY customer;
 -- classify personal data: every product that shows the column masks it
 SECURITY LABEL FOR datamesh ON COLUMN sales_raw.orders.email IS 'pii:email';
+-- JSON as it comes from a source system: a raw table, one row per element,
+-- and the newest row per key (nightly exports repeat rows)
+SELECT datamesh.create_raw_table('sales', 'web_events', 'webshop', 'page_view');
+SELECT datamesh.ingest('sales_raw.web_events',
+    '[{"session": "s1", "page": "/cart"}, {"session": "s2", "page": "/"}, {"session": "s1", "page": "/checkout"}]');
+SELECT datamesh.create_latest_view('sales_raw.web_events', 'session');
+SELECT session, payload->>'page' AS page FROM sales_intermediates.web_events_latest ORDER BY session;
 RESET ROLE;
 
 \echo
@@ -194,7 +201,20 @@ SELECT kind, object, matched FROM datamesh.search('euros');
 SELECT p.product, d.owner, p.tags, p.contract_version, p.contract_status, p.freshness
   FROM datamesh.products p JOIN datamesh.domains d USING (domain);
 SELECT * FROM datamesh.tags;
+-- where the data comes from: every object upstream, across domains
+SELECT * FROM datamesh.lineage('marketing_prod_intermediates.revenue');
 RESET ROLE;
+-- governance: what to look at (a column of e-mail addresses that nobody
+-- classified is found by its values, whatever its name)
+SET ROLE alice;
+CREATE TABLE sales_raw.newsletter (id int, contact text);
+INSERT INTO sales_raw.newsletter VALUES (1, 'ann@example.com'), (2, 'bob@example.org');
+RESET ROLE;
+SELECT domain, object, rule, severity FROM datamesh.lint() ORDER BY domain, object, rule;
+SELECT message FROM datamesh.lint('sales') WHERE rule = 'pii_values';
+-- the mesh as a picture: paste it into a Markdown file (GitHub draws it)
+-- or use format 'dot' with Graphviz (dot -Tsvg)
+SELECT datamesh.mesh_graph();
 
 \echo
 \echo '== 5. The escape hatch is for superusers only'
