@@ -206,6 +206,23 @@ RESET ROLE;
 SET ROLE regress_alice;
 SELECT datamesh.freshness('ln_shop_intermediates.big');
 RESET ROLE;
+-- a regclass constant records a pg_depend edge to a relation whose rows
+-- never reach the view: the walk follows only what the view's owner may
+-- read, so no view of one's own makes freshness a window on a private table
+SELECT oid AS orders_oid FROM pg_class
+ WHERE relname = 'orders' AND relnamespace = 'ln_shop_raw'::regnamespace \gset
+SET ROLE regress_carol;
+CREATE TEMP VIEW ln_spy AS SELECT :'orders_oid'::regclass AS r;
+SELECT count(*) AS edges FROM pg_depend d JOIN pg_rewrite w ON d.objid = w.oid
+ WHERE w.ev_class = 'ln_spy'::regclass AND d.refobjid = :'orders_oid'::oid;
+SELECT * FROM datamesh.lineage('ln_spy');
+SELECT datamesh.freshness('ln_spy');
+DROP VIEW ln_spy;
+RESET ROLE;
+-- inside another domain, rule 2 refuses such a view in the first place
+SET ROLE regress_bob;
+CREATE VIEW ln_hr_intermediates.borrowed AS SELECT id, :'orders_oid'::regclass AS r FROM ln_hr_raw.staff;
+RESET ROLE;
 -- lineage reads only catalogs that everyone may read
 SET ROLE regress_carol;
 SELECT depth, object, kind FROM datamesh.lineage('ln_hr_data_products.staff_orders') WHERE depth <= 2;

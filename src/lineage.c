@@ -11,7 +11,11 @@
  * those pg_depend edges breadth first from one object, keeps relations
  * (tables, partitioned tables, views, materialized views, foreign tables)
  * and functions, and visits each once, so a diamond yields its top once,
- * at the smallest depth.  Tables and foreign tables end the walk.  A
+ * at the smallest depth.  An edge counts only if the reading view's (or
+ * function's) owner may SELECT the relation (or a column of it): a
+ * regclass constant records an edge too, to a relation whose rows never
+ * reach the view, and such an edge must not make freshness a window on
+ * another team's private table.  Tables and foreign tables end the walk.  A
  * PL/pgSQL body, or an SQL body given as a string, records nothing in
  * pg_depend: such a function is shown, nothing behind it.  Functions that
  * belong to an extension (datamesh's own mask functions above all) are
@@ -156,6 +160,7 @@ PG_FUNCTION_INFO_V1(datamesh_mesh_graph);
 static List *add_inputs(Relation depRel, const DmLineageNode *node,
 						List *found, HTAB *seen);
 static bool lineage_relkind(char relkind);
+static bool owner_may_read(Oid role, Oid relid);
 static const char *relkind_name(char relkind);
 static char *object_name(Oid classid, Oid objid, Oid *nspid);
 static int	compare_rows(const void *a, const void *b);
@@ -241,6 +246,8 @@ add_inputs(Relation depRel, const DmLineageNode *node, List *found, HTAB *seen)
 	HeapTuple	tuple;
 	Oid			depclass;
 	Oid			depobj;
+	Oid			owner = InvalidOid;
+	HeapTuple	ownertup;
 
 	if (node->classid == RelationRelationId)
 	{
@@ -252,12 +259,26 @@ add_inputs(Relation depRel, const DmLineageNode *node, List *found, HTAB *seen)
 		depobj = get_rewrite_oid(node->objid, ViewSelectRuleName, true);
 		if (!OidIsValid(depobj))
 			return found;
+		ownertup = SearchSysCache1(RELOID, ObjectIdGetDatum(node->objid));
+		if (HeapTupleIsValid(ownertup))
+		{
+			owner = ((Form_pg_class) GETSTRUCT(ownertup))->relowner;
+			ReleaseSysCache(ownertup);
+		}
 	}
 	else
 	{
 		depclass = ProcedureRelationId;
 		depobj = node->objid;
+		ownertup = SearchSysCache1(PROCOID, ObjectIdGetDatum(node->objid));
+		if (HeapTupleIsValid(ownertup))
+		{
+			owner = ((Form_pg_proc) GETSTRUCT(ownertup))->proowner;
+			ReleaseSysCache(ownertup);
+		}
 	}
+	if (!OidIsValid(owner))
+		return found;
 
 	ScanKeyInit(&key[0], Anum_pg_depend_classid, BTEqualStrategyNumber,
 				F_OIDEQ, ObjectIdGetDatum(depclass));
@@ -277,6 +298,14 @@ add_inputs(Relation depRel, const DmLineageNode *node, List *found, HTAB *seen)
 			if (node->classid == RelationRelationId && dep->refobjid == node->objid)
 				continue;
 			if (!lineage_relkind(get_rel_relkind(dep->refobjid)))
+				continue;
+
+			/*
+			 * What the view (or function) can read with its owner's rights:
+			 * a regclass constant records an edge too, to a relation its
+			 * owner may have no right to, whose rows never reach it.
+			 */
+			if (!owner_may_read(owner, dep->refobjid))
 				continue;
 		}
 		else if (dep->refclassid == ProcedureRelationId)
@@ -306,6 +335,14 @@ add_inputs(Relation depRel, const DmLineageNode *node, List *found, HTAB *seen)
 	}
 	systable_endscan(scan);
 	return found;
+}
+
+/* may role read relid (SELECT on it, or on one of its columns)? */
+static bool
+owner_may_read(Oid role, Oid relid)
+{
+	return pg_class_aclcheck(relid, role, ACL_SELECT) == ACLCHECK_OK ||
+		pg_attribute_aclcheck_all(relid, role, ACL_SELECT, ACLMASK_ANY) == ACLCHECK_OK;
 }
 
 /* relations that lineage shows: no indexes, sequences, composite types */
