@@ -20,7 +20,7 @@ REGRESS = setup domain domain_input settings rule_products rule_dependencies \
 REGRESS_OPTS = --inputdir=. --load-extension=plpgsql
 
 # isolation specs live in test/specs, their expected output in test/expected
-ISOLATION = create_domain_race publish_label_race contract_ddl_race
+ISOLATION = create_domain_race publish_label_race contract_ddl_race tag_race
 ISOLATION_OPTS = --inputdir=test
 
 # TAP tests live in test/t and run with "make tap" as a non-root user

@@ -41,6 +41,7 @@
 #include "executor/spi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -95,6 +96,16 @@ static void change_domain_tag(const char *key, const char *tag,
 							  const char *value, bool unset);
 static void describe(Oid relid, AttrNumber attnum, const char *description);
 static char *object_sql(Oid relid, AttrNumber attnum);
+static char *role_name(Oid roleid);
+
+/* a role's name, or its OID for a role that is gone */
+static char *
+role_name(Oid roleid)
+{
+	char	   *name = GetUserNameFromId(roleid, true);
+
+	return name ? name : psprintf("with OID %u", roleid);
+}
 
 void
 dm_tag_register(void)
@@ -146,6 +157,10 @@ tp_field_start(void *state, char *fname, bool isnull)
 	TagParse   *tp = state;
 	ListCell   *lc;
 
+	CHECK_FOR_INTERRUPTS();
+	if (list_length(tp->tags) >= DM_TAG_MAX_TAGS)
+		tags_error(psprintf("An object has at most %d tags.", DM_TAG_MAX_TAGS));
+
 	foreach(lc, tp->tags)
 		if (strcmp(lfirst(lc), fname) == 0)
 			tags_error(psprintf("Tag \"%s\" appears twice.", fname));
@@ -179,6 +194,8 @@ parse_tags(const char *label, List **tags, List **values)
 	JsonLexContext *lex;
 	JsonParseErrorType rc;
 
+	if (strlen(label) > DM_TAG_LABEL_MAX)
+		tags_error(psprintf("The label has more than %d bytes.", DM_TAG_LABEL_MAX));
 	sem.semstate = &tp;
 	sem.object_start = tp_object_start;
 	sem.object_end = tp_object_end;
@@ -229,6 +246,7 @@ check_tag_value(const char *tag, const char *value)
 	Datum		values[1];
 	bool		isnull;
 	Datum		allowed;
+	Oid			definitions;
 
 	if (value != NULL)
 	{
@@ -252,12 +270,20 @@ check_tag_value(const char *tag, const char *value)
 	}
 
 	/* not while the extension is created or dropped */
-	if (!OidIsValid(dm_catalog_relid("tag_definition")))
+	definitions = dm_catalog_relid("tag_definition");
+	if (!OidIsValid(definitions))
 		return;
+
+	/*
+	 * A define_tag running now (ExclusiveLock) commits first, and its
+	 * definition is read with the latest snapshot; one that comes later
+	 * waits for this transaction and sees its tags.
+	 */
+	LockRelationOid(definitions, RowShareLock);
 	dm_spi_connect();
 	values[0] = CStringGetTextDatum(tag);
-	dm_exec_catalog("SELECT allowed_values FROM datamesh.tag_definition WHERE tag = $1",
-					1, types, values, NULL, true);
+	dm_exec_catalog_latest("SELECT allowed_values FROM datamesh.tag_definition WHERE tag = $1",
+						   1, types, values);
 	if (SPI_processed == 1)
 	{
 		allowed = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
@@ -366,7 +392,7 @@ object_role(Oid relid, DmDomain *domain, bool *in_mesh, const char *action)
 					 errmsg("permission denied to %s \"%s\" in domain \"%s\"",
 							action, relname, domain->key),
 					 errdetail("Only members of role \"%s\", the owner of domain \"%s\", may do that.",
-							   GetUserNameFromId(domain->owner, false), domain->key),
+							   role_name(domain->owner), domain->key),
 					 errhint("Ask the domain's team to do it, or to grant you its role.")));
 		return domain->owner;
 	}
@@ -455,6 +481,13 @@ change_tag(Oid relid, AttrNumber attnum, const char *tag, const char *value,
 	if (!unset)
 		check_tag_value(tag, value);
 
+	/*
+	 * SECURITY LABEL locks the relation in ShareUpdateExclusiveLock; taking
+	 * it before reading the label makes concurrent set_tag calls on one
+	 * relation follow each other (pg_seclabel is read with a fresh
+	 * snapshot), so none loses the other's tag.
+	 */
+	LockRelationOid(relid, ShareUpdateExclusiveLock);
 	ObjectAddressSubSet(addr, RelationRelationId, relid, attnum);
 	old = GetSecurityLabel(&addr, DM_TAG_PROVIDER);
 
@@ -571,7 +604,7 @@ change_domain_tag(const char *key, const char *tag, const char *value, bool unse
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to %s domain \"%s\"", unset ? "untag" : "tag", key),
 				 errdetail("Only members of role \"%s\", the owner of domain \"%s\", may do that.",
-						   GetUserNameFromId(domain.owner, false), key),
+						   role_name(domain.owner), key),
 				 errhint("Ask the domain's team to do it, or to grant you its role.")));
 	check_tag_name(tag);
 	if (!unset)
@@ -687,6 +720,8 @@ datamesh_define_tag(PG_FUNCTION_ARGS)
 		}
 	}
 
+	/* one definition at a time, and none while a tag is being set */
+	LockRelationOid(dm_catalog_relid("tag_definition"), ExclusiveLock);
 	dm_spi_connect();
 	values[0] = CStringGetTextDatum(tag);
 	values[1] = allowed ? PointerGetDatum(allowed) : (Datum) 0;
@@ -697,11 +732,12 @@ datamesh_define_tag(PG_FUNCTION_ARGS)
 	/* objects already tagged with a value the new definition refuses */
 	if (allowed != NULL)
 	{
-		dm_exec_catalog("SELECT t.object, t.value FROM datamesh.tags t"
-						" WHERE t.tag = $1"
-						" AND (t.value IS NULL OR NOT t.value = ANY ($2))"
-						" ORDER BY 1 LIMIT 1",
-						2, types, values, nulls, true);
+		/* with the latest snapshot: what committed while this one waited */
+		dm_exec_catalog_latest("SELECT t.object, t.value FROM datamesh.tags t"
+							   " WHERE t.tag = $1"
+							   " AND (t.value IS NULL OR NOT t.value = ANY ($2))"
+							   " ORDER BY 1 LIMIT 1",
+							   2, types, values);
 		if (SPI_processed > 0)
 		{
 			char	   *object = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);

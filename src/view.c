@@ -39,6 +39,7 @@
 #include "parser/parser.h"
 #include "parser/parsetree.h"
 #include "rewrite/rewriteHandler.h"
+#include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -681,6 +682,8 @@ dm_view_generate(const ProductDef *def, const DmDomain *domain, List **hash_colu
 		/* the columns change: drop it, if nothing depends on it */
 		dm_view_check_no_dependents(viewid, "change the columns of");
 		grants = view_grants(viewid, true);
+		/* DROP VIEW's lock first: a set_tag running now commits before */
+		LockRelationOid(viewid, AccessExclusiveLock);
 		comment = GetComment(viewid, RelationRelationId, 0);
 		tags = dm_tag_save(viewid);
 		product_ddl(domain, qview, psprintf("DROP VIEW %s", qview));
