@@ -164,6 +164,9 @@ SELECT count(*) FROM datamesh.search('');
 SELECT count(*) FROM datamesh.search('the of');
 SELECT count(*) FROM datamesh.search(NULL);
 SELECT count(*) FROM datamesh.search(repeat('x', 100000));
+SELECT count(*) FROM datamesh.search('€ ¶');
+SELECT datamesh.search_query('Orders, the customers'' e-mails!'), datamesh.search_query('€'),
+       datamesh.search_query('orders customers', true);
 -- "files" is a tag of a private table: not for carol
 SELECT count(*) FROM datamesh.search('files');
 RESET ROLE;

@@ -165,6 +165,18 @@ SELECT count(*) FILTER (WHERE message LIKE 'Column "email"%' OR message LIKE 'Co
                                          'lint_shop_data_products.orders')) AS fine
   FROM datamesh.lint('lint_shop');
 
+-- JSON keyed by data: a key met once in the sample is not named (it may be
+-- a customer's name), a key with a digit never; a key of every document is
+BEGIN;
+CREATE TABLE lint_shop_raw.keyed (id int, j jsonb);
+INSERT INTO lint_shop_raw.keyed (id, j) VALUES
+    (1, '{"customers": {"kim_lee": "kim@example.com"}, "contact": {"mail": "a@example.com"}}'),
+    (2, '{"customers": {"4711": "z@example.com"}, "contact": {"mail": "b@example.com"}}'),
+    (3, '{"customers": {"4712": "y@example.com"}, "contact": {"mail": "c@example.com"}}');
+SELECT message FROM datamesh.lint('lint_shop')
+ WHERE object = 'lint_shop_raw.keyed' AND rule = 'pii_values' ORDER BY message;
+ROLLBACK;
+
 -- product_contact: a contact tag on the domain (or the product) names
 -- someone to ask, as the orders contract's support channel does
 BEGIN;

@@ -458,6 +458,10 @@ path_key(const char *key, size_t len, char *out, size_t outlen)
 	/* a key that is itself personal data (objects keyed by phone number) */
 	if (plain && dm_detect_value(key, len) != DM_DETECT_NONE)
 		plain = false;
+	/* a key with a digit is likely an identifier: data, not a name */
+	for (i = 0; plain && i < len; i++)
+		if (key[i] >= '0' && key[i] <= '9')
+			plain = false;
 	if (plain)
 	{
 		memcpy(out, key, len);
@@ -980,10 +984,33 @@ column_findings(LintRun *run, LintRelation *rel, LintColumn *col)
 		int			n;
 		int			i;
 
+		int			named = 0;
+		int			unnamed = 0;
+		int			unnamed_count = 0;
+		int			unnamed_values = 0;
+		DmDetectKind unnamed_kind = DM_DETECT_NONE;
+
 		paths = flagged_paths(col, &n);
 		for (i = 0; i < n; i++)
 		{
 			kind = flagged_kind(&paths[i]->tally, &count);
+
+			/*
+			 * A key met once in the sample may itself be data (objects keyed
+			 * by a customer's name): it is not named.  Nor is any key after
+			 * the first LINT_NAMED_PATHS of a column.
+			 */
+			if (paths[i]->path[0] != '\0' &&
+				(paths[i]->tally.values < 2 || named >= LINT_NAMED_PATHS))
+			{
+				unnamed++;
+				unnamed_count += count;
+				unnamed_values += paths[i]->tally.values;
+				if (unnamed_kind == DM_DETECT_NONE)
+					unnamed_kind = kind;
+				continue;
+			}
+			named++;
 			add_finding(run, rel->name, "pii_values", SEV_ERROR,
 						psprintf("Column \"%s\" holds %s %s: %d of %d sampled values. Classify the column: %s Or move that key into a column of its own and classify it.",
 								 col->name, dm_detect_kind_plural(kind),
@@ -992,6 +1019,13 @@ column_findings(LintRun *run, LintRelation *rel, LintColumn *col)
 								 count, paths[i]->tally.values,
 								 set_pii_call(rel->name, col->name, "redact")));
 		}
+		if (unnamed > 0)
+			add_finding(run, rel->name, "pii_values", SEV_ERROR,
+						psprintf("Column \"%s\" holds %s at %d more key path%s (not named: a key met once may itself be data): %d of %d sampled values there. Classify the column: %s",
+								 col->name, dm_detect_kind_plural(unnamed_kind), unnamed,
+								 unnamed == 1 ? "" : "s",
+								 unnamed_count, unnamed_values,
+								 set_pii_call(rel->name, col->name, "redact")));
 	}
 }
 

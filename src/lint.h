@@ -26,4 +26,7 @@
 /* the most distinct key paths of one json/jsonb column that are tallied */
 #define LINT_MAX_PATHS		64
 
+/* the most key paths of one column named in findings of their own */
+#define LINT_NAMED_PATHS	5
+
 #endif							/* DATAMESH_LINT_H */

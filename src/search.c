@@ -10,9 +10,10 @@
  * the caller's own domains (membership of the owner role, evaluated when
  * the query runs), are read from the catalogs as they are.
  *
- * A query is split into words (runs of letters and digits, lower-cased),
- * English stop words left out; each word matches as a prefix, or its
- * English stem (dictionary english_stem) as a prefix, and every word must
+ * A query is split into words (runs of letters and digits, lower-cased, of
+ * at least two characters), English stop words left out; each word
+ * matches as a prefix, or its English stem (dictionary english_stem) as a
+ * prefix, and every word must
  * match.  Names weigh most, then tags, then descriptions (ts_rank's
  * weights A, B, C).  The query is planned once per backend (SPI_keepplan):
  * planning it costs more than running it.
@@ -135,6 +136,7 @@ dm_search_tsquery(const char *query, bool any_word)
 {
 	char	   *lower = str_tolower(query, strlen(query), DEFAULT_COLLATION_OID);
 	Oid			dict = get_ts_dict_oid(list_make1(makeString("english_stem")), true);
+	Oid			simple = get_ts_config_oid(list_make1(makeString("simple")), false);
 	StringInfoData out;
 	List	   *seen = NIL;
 	const char *p = lower;
@@ -154,9 +156,15 @@ dm_search_tsquery(const char *query, bool any_word)
 		start = p;
 		while (*p && (isalnum((unsigned char) *p) || IS_HIGHBIT_SET(*p)))
 			p++;
-		if (p == start || p - start > MAX_WORD_BYTES)
+		/* a single letter or digit would match every word it starts */
+		if (p - start < 2 || p - start > MAX_WORD_BYTES)
 			continue;
 		word = pnstrdup(start, p - start);
+		/* what the text search parser takes for no word (a symbol: '€') */
+		if (DatumGetTSVector(DirectFunctionCall2(to_tsvector_byid,
+												 ObjectIdGetDatum(simple),
+												 CStringGetTextDatum(word)))->size == 0)
+			continue;
 		foreach(lc, seen)
 			if (strcmp(lfirst(lc), word) == 0)
 				dup = true;
