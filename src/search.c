@@ -13,9 +13,9 @@
  * A query is split into words (runs of letters and digits, lower-cased, of
  * at least two characters), English stop words left out; each word
  * matches as a prefix, or its English stem (dictionary english_stem) as a
- * prefix, and every word must match.  Names weigh most, then tags, then descriptions (ts_rank's
- * weights A, B, C).  The query is planned once per backend (SPI_keepplan):
- * planning it costs more than running it.
+ * prefix, and every word must match.  Names weigh most, then tags, then
+ * descriptions (ts_rank's weights A, B, C).  The query is planned once per
+ * backend (SPI_keepplan): planning it costs more than running it.
  *
  * IDENTIFICATION
  *		src/search.c
