@@ -201,7 +201,11 @@ SELECT kind, object, matched FROM datamesh.search('euros');
 SELECT p.product, d.owner, p.tags, p.contract_version, p.contract_status, p.freshness
   FROM datamesh.products p JOIN datamesh.domains d USING (domain);
 SELECT * FROM datamesh.tags;
--- where the data comes from: every object upstream, across domains
+-- where the product's data comes from
+SELECT * FROM datamesh.lineage('sales_data_products.orders');
+RESET ROLE;
+-- marketing's view, upstream across domains, through the sales product
+SET ROLE mark;
 SELECT * FROM datamesh.lineage('marketing_prod_intermediates.revenue');
 RESET ROLE;
 -- governance: what to look at (a column of e-mail addresses that nobody
