@@ -165,6 +165,15 @@ SELECT count(*) FILTER (WHERE message LIKE 'Column "email"%' OR message LIKE 'Co
                                          'lint_shop_data_products.orders')) AS fine
   FROM datamesh.lint('lint_shop');
 
+-- a name ending in id, key, ref ... names a key that points at the data,
+-- unless the pattern itself ends so (tax_id)
+BEGIN;
+CREATE TABLE lint_shop_raw.keys (address_id int, email_key int, phone_ref int,
+                                 customer_ids int[], tax_id text, birth_place text);
+SELECT message FROM datamesh.lint('lint_shop')
+ WHERE object = 'lint_shop_raw.keys' AND rule = 'pii_name' ORDER BY message;
+ROLLBACK;
+
 -- JSON keyed by data: a key met once in the sample is not named (it may be
 -- a customer's name), a key with a digit never; a key of every document is
 BEGIN;

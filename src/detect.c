@@ -38,7 +38,10 @@
  * Names: the words of a snake_case or camelCase name (letters and digits
  * split apart, acronyms kept whole: "customerIPAddress" is customer, ip,
  * address) are matched against a word list, whole words only, so that
- * "shipping" or "description" is not an IP address and "hotel" no phone.
+ * "shipping" or "description" is not an IP address and "hotel" no phone;
+ * a name whose last word is id, ids, key, fk, uuid or ref names a key that
+ * points at such data (address_id), unless the pattern takes that word
+ * (tax_id).
  *
  * Pure C: no PostgreSQL call and no allocation (test/fuzz/fuzz_detect.c).
  *
@@ -794,11 +797,17 @@ dm_detect_name(const char *name, size_t len)
 	int			n;
 	int			i;
 	size_t		p;
+	bool		key_suffix;
 
 	n = split_words(name, len, words, lens);
 	/* "card" alone is a card; with other words it may be anything */
 	if (n == 1 && lens[0] == 4 && strcmp(words[0], "card") == 0)
 		return K_CARD;
+	/* "address_id", "customer_email_key": a key that points at the data */
+	key_suffix = n >= 2 && lens[n - 1] <= MAX_WORD_LEN &&
+		(strcmp(words[n - 1], "id") == 0 || strcmp(words[n - 1], "ids") == 0 ||
+		 strcmp(words[n - 1], "key") == 0 || strcmp(words[n - 1], "fk") == 0 ||
+		 strcmp(words[n - 1], "uuid") == 0 || strcmp(words[n - 1], "ref") == 0);
 	for (i = 0; i < n; i++)
 	{
 		for (p = 0; p < sizeof(name_patterns) / sizeof(name_patterns[0]); p++)
@@ -816,6 +825,9 @@ dm_detect_name(const char *name, size_t len)
 					break;
 				}
 			}
+			/* a key's name, unless the pattern takes the suffix (tax_id) */
+			if (match && key_suffix && i + k < n)
+				match = false;
 			if (match)
 				return pat->kind;
 		}
