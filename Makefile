@@ -52,6 +52,7 @@ bench:
 	bash test/bench/run.sh
 	bash test/bench/masking.sh
 	bash test/bench/contracts.sh
+	bash test/bench/catalog.sh
 
 tap:
 	$(prove_installcheck)
