@@ -28,7 +28,7 @@
 #include "datamesh.h"
 #include "exec.h"
 #include "label.h"
-#include "tag.h"
+#include "tag_label.h"
 
 PG_MODULE_MAGIC;
 

@@ -81,7 +81,7 @@
 #include "product.h"
 #include "raw_metadata.h"
 #include "rules.h"
-#include "tag.h"
+#include "tag_label.h"
 
 /*
  * Columns of the rows of pg_event_trigger_ddl_commands() and

@@ -10,8 +10,8 @@
  * renames, drops them with their object and pg_dump carries them, like the
  * PII labels of provider "datamesh".  SECURITY LABEL FOR datamesh_tags
  * written by hand is the same as datamesh.set_tag: the provider hook
- * checks every label, whoever writes it.  A domain's tags are a jsonb
- * column of datamesh.domain.
+ * (tag_label.c) checks every label, whoever writes it.  A domain's tags are
+ * a jsonb column of datamesh.domain.
  *
  * A tag defined with datamesh.define_tag (admin only) accepts only its
  * allowed values; a tag never defined is free-form.  Descriptions are
@@ -37,9 +37,7 @@
 #include "catalog/pg_type.h"
 #include "commands/comment.h"
 #include "commands/seclabel.h"
-#include "common/jsonapi.h"
 #include "executor/spi.h"
-#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "storage/lmgr.h"
 #include "utils/acl.h"
@@ -53,15 +51,7 @@
 #include "datamesh.h"
 #include "exec.h"
 #include "tag.h"
-
-/* the state of a tags label being parsed */
-typedef struct TagParse
-{
-	int			depth;			/* object nesting: 1 inside the label's object */
-	char	   *field;			/* the tag whose value comes next */
-	List	   *tags;			/* tag names seen, for duplicates */
-	List	   *values;			/* their values (char *, NULL for null) */
-} TagParse;
+#include "tag_label.h"
 
 /* a label kept while a product's view is made anew */
 typedef struct SavedLabel
@@ -81,11 +71,6 @@ PG_FUNCTION_INFO_V1(datamesh_unset_domain_tag);
 PG_FUNCTION_INFO_V1(datamesh_describe);
 PG_FUNCTION_INFO_V1(datamesh_describe_column);
 
-static void check_tags_label(const ObjectAddress *object, const char *seclabel);
-static void parse_tags(const char *label, List **tags, List **values);
-static void check_tag_name(const char *tag);
-static void check_tag_value(const char *tag, const char *value);
-static bool taggable_relkind(char relkind);
 static const char *relkind_keyword(char relkind);
 static Oid	object_role(Oid relid, DmDomain *domain, bool *in_mesh,
 						const char *action);
@@ -107,255 +92,6 @@ role_name(Oid roleid)
 	return name ? name : psprintf("with OID %u", roleid);
 }
 
-void
-dm_tag_register(void)
-{
-	register_label_provider(DM_TAG_PROVIDER, check_tags_label);
-}
-
-/* ---------------------------------------------------------------------
- * The label: parsing and checking
- * ---------------------------------------------------------------------
- */
-
-static void
-tags_error(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("invalid datamesh_tags security label"),
-			 errdetail("%s", detail),
-			 errhint("A datamesh_tags label is a JSON object of tag names and values (strings or null), for example '{\"tier\": \"gold\"}'; datamesh.set_tag() writes it.")));
-}
-
-static void
-tp_object_start(void *state)
-{
-	TagParse   *tp = state;
-
-	if (++tp->depth > 1)
-		tags_error("A tag's value is a string or null, not an object.");
-}
-
-static void
-tp_object_end(void *state)
-{
-	((TagParse *) state)->depth--;
-}
-
-static void
-tp_array_start(void *state)
-{
-	tags_error(((TagParse *) state)->depth == 0 ?
-			   "The label is an array, not an object." :
-			   "A tag's value is a string or null, not an array.");
-}
-
-static void
-tp_field_start(void *state, char *fname, bool isnull)
-{
-	TagParse   *tp = state;
-	ListCell   *lc;
-
-	CHECK_FOR_INTERRUPTS();
-	if (list_length(tp->tags) >= DM_TAG_MAX_TAGS)
-		tags_error(psprintf("An object has at most %d tags.", DM_TAG_MAX_TAGS));
-
-	foreach(lc, tp->tags)
-		if (strcmp(lfirst(lc), fname) == 0)
-			tags_error(psprintf("Tag \"%s\" appears twice.", fname));
-	tp->field = fname;
-}
-
-static void
-tp_scalar(void *state, char *token, JsonTokenType tokentype)
-{
-	TagParse   *tp = state;
-
-	if (tp->depth == 0)
-		tags_error("The label is a single value, not an object.");
-	if (tokentype != JSON_TOKEN_STRING && tokentype != JSON_TOKEN_NULL)
-		tags_error(psprintf("The value of tag \"%s\" is neither a string nor null.",
-							tp->field));
-	tp->tags = lappend(tp->tags, tp->field);
-	tp->values = lappend(tp->values,
-						 tokentype == JSON_TOKEN_STRING ? token : NULL);
-}
-
-/*
- * Parses a tags label into its tag names and values (NULL for null);
- * raises an error if it is not a flat JSON object of strings and nulls.
- */
-static void
-parse_tags(const char *label, List **tags, List **values)
-{
-	TagParse	tp = {0};
-	JsonSemAction sem = {0};
-	JsonLexContext *lex;
-	JsonParseErrorType rc;
-
-	if (strlen(label) > DM_TAG_LABEL_MAX)
-		tags_error(psprintf("The label has more than %d bytes.", DM_TAG_LABEL_MAX));
-	sem.semstate = &tp;
-	sem.object_start = tp_object_start;
-	sem.object_end = tp_object_end;
-	sem.array_start = tp_array_start;
-	sem.object_field_start = tp_field_start;
-	sem.scalar = tp_scalar;
-	lex = makeJsonLexContextCstringLen(pstrdup(label), strlen(label),
-									   GetDatabaseEncoding(), true);
-	rc = pg_parse_json(lex, &sem);
-	if (rc != JSON_SUCCESS)
-		tags_error(psprintf("The label is not JSON: %s", json_errdetail(rc, lex)));
-	*tags = tp.tags;
-	*values = tp.values;
-}
-
-/* a tag is a lower-case identifier */
-static void
-check_tag_name(const char *tag)
-{
-	const char *p;
-	bool		ok = tag != NULL && tag[0] >= 'a' && tag[0] <= 'z' &&
-		strlen(tag) < NAMEDATALEN;
-
-	for (p = tag; ok && *p; p++)
-		ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
-	if (tag == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("tag must not be null")));
-	if (!ok)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid tag name \"%s\"", tag),
-				 errdetail("A tag name starts with a lower-case letter and has only lower-case letters, digits and underscores, at most %d bytes.",
-						   NAMEDATALEN - 1),
-				 errhint("For example: tier, data_owner, retention_days.")));
-}
-
-/*
- * A value: at most DM_TAG_VALUE_MAX bytes of printable text, and one of
- * the allowed values of a defined tag.  (SPI not needed; connects itself)
- */
-static void
-check_tag_value(const char *tag, const char *value)
-{
-	const unsigned char *p;
-	Oid			types[1] = {TEXTOID};
-	Datum		values[1];
-	bool		isnull;
-	Datum		allowed;
-	Oid			definitions;
-
-	if (value != NULL)
-	{
-		if (value[0] == '\0')
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("the value of tag \"%s\" is empty", tag),
-					 errhint("Give no value (NULL) for a tag without one.")));
-		if (strlen(value) > DM_TAG_VALUE_MAX)
-			ereport(ERROR,
-					(errcode(ERRCODE_STRING_DATA_RIGHT_TRUNCATION),
-					 errmsg("the value of tag \"%s\" is too long", tag),
-					 errdetail("A tag value has at most %d bytes.", DM_TAG_VALUE_MAX),
-					 errhint("Put longer text into the description: datamesh.describe().")));
-		for (p = (const unsigned char *) value; *p; p++)
-			if (*p < 0x20 || *p == 0x7f)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("the value of tag \"%s\" contains a control character", tag),
-						 errhint("A tag value is one line of text.")));
-	}
-
-	/* not while the extension is created or dropped */
-	definitions = dm_catalog_relid("tag_definition");
-	if (!OidIsValid(definitions))
-		return;
-
-	/*
-	 * A define_tag running now (ExclusiveLock) commits first, and its
-	 * definition is read with the latest snapshot; one that comes later
-	 * waits for this transaction and sees its tags.
-	 */
-	LockRelationOid(definitions, RowShareLock);
-	dm_spi_connect();
-	values[0] = CStringGetTextDatum(tag);
-	dm_exec_catalog_latest("SELECT allowed_values FROM datamesh.tag_definition WHERE tag = $1",
-						   1, types, values);
-	if (SPI_processed == 1)
-	{
-		allowed = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-		if (!isnull)
-		{
-			ArrayType  *arr = DatumGetArrayTypeP(allowed);
-			Datum	   *elems;
-			bool	   *nulls;
-			int			n;
-			int			i;
-			bool		found = false;
-			StringInfoData list;
-
-			deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-			initStringInfo(&list);
-			for (i = 0; i < n; i++)
-			{
-				char	   *a = TextDatumGetCString(elems[i]);
-
-				if (value != NULL && strcmp(a, value) == 0)
-					found = true;
-				appendStringInfo(&list, "%s%s", i > 0 ? ", " : "", quote_literal_cstr(a));
-			}
-			if (!found)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 value == NULL ?
-						 errmsg("tag \"%s\" needs a value", tag) :
-						 errmsg("value \"%s\" is not allowed for tag \"%s\"", value, tag),
-						 errdetail("Tag \"%s\" was defined with the allowed values %s.",
-								   tag, list.data),
-						 errhint("Use one of them, or ask an admin to redefine the tag with datamesh.define_tag().")));
-		}
-	}
-	SPI_finish();
-}
-
-static bool
-taggable_relkind(char relkind)
-{
-	return relkind == RELKIND_RELATION || relkind == RELKIND_PARTITIONED_TABLE ||
-		relkind == RELKIND_VIEW || relkind == RELKIND_MATVIEW ||
-		relkind == RELKIND_FOREIGN_TABLE;
-}
-
-/*
- * The provider hook: called before SECURITY LABEL FOR datamesh_tags writes.
- * Relations and their columns only; every tag and value checked.
- */
-static void
-check_tags_label(const ObjectAddress *object, const char *seclabel)
-{
-	List	   *tags;
-	List	   *values;
-	ListCell   *lc;
-	ListCell   *lc2;
-
-	if (object->classId != RelationRelationId ||
-		!taggable_relkind(get_rel_relkind(object->objectId)))
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("datamesh_tags security labels apply to tables, views, materialized views, foreign tables and their columns only"),
-				 errhint("Tag a domain with datamesh.set_domain_tag().")));
-	if (seclabel == NULL)
-		return;
-	parse_tags(seclabel, &tags, &values);
-	forboth(lc, tags, lc2, values)
-	{
-		check_tag_name(lfirst(lc));
-		check_tag_value(lfirst(lc), lfirst(lc2));
-	}
-}
 
 /* ---------------------------------------------------------------------
  * Who may tag or describe what
@@ -377,7 +113,7 @@ object_role(Oid relid, DmDomain *domain, bool *in_mesh, const char *action)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("relation with OID %u does not exist", relid)));
-	if (!taggable_relkind(get_rel_relkind(relid)))
+	if (!dm_tag_taggable_relkind(get_rel_relkind(relid)))
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("cannot %s \"%s\"", action, relname),
@@ -477,9 +213,9 @@ change_tag(Oid relid, AttrNumber attnum, const char *tag, const char *value,
 	char		nulls[3] = {' ', ' ', ' '};
 
 	role = object_role(relid, &domain, &in_mesh, unset ? "untag" : "tag");
-	check_tag_name(tag);
+	dm_tag_check_name(tag);
 	if (!unset)
-		check_tag_value(tag, value);
+		dm_tag_check_value(tag, value);
 
 	/*
 	 * SECURITY LABEL locks the relation in ShareUpdateExclusiveLock; taking
@@ -606,9 +342,9 @@ change_domain_tag(const char *key, const char *tag, const char *value, bool unse
 				 errdetail("Only members of role \"%s\", the owner of domain \"%s\", may do that.",
 						   role_name(domain.owner), key),
 				 errhint("Ask the domain's team to do it, or to grant you its role.")));
-	check_tag_name(tag);
+	dm_tag_check_name(tag);
 	if (!unset)
-		check_tag_value(tag, value);
+		dm_tag_check_value(tag, value);
 
 	dm_spi_connect();
 	values[0] = CStringGetTextDatum(key);
@@ -669,7 +405,7 @@ datamesh_define_tag(PG_FUNCTION_ARGS)
 	Datum		values[3];
 	char		nulls[3] = {' ', ' ', ' '};
 
-	check_tag_name(tag);
+	dm_tag_check_name(tag);
 	if (allowed != NULL)
 	{
 		Datum	   *elems;

@@ -1,0 +1,298 @@
+/*-------------------------------------------------------------------------
+ *
+ * tag_label.c
+ *		The "datamesh_tags" security label provider: tags of relations and
+ *		columns.
+ *
+ * A tags label is a flat JSON object of tag names and values (strings, or
+ * null for a tag without a value): '{"tier": "gold", "certified": null}'.
+ * The provider hook checks every label, whoever writes it (datamesh.set_tag
+ * or SECURITY LABEL FOR datamesh_tags by hand): relations and their columns
+ * only, tag names lower-case identifiers, values one line of at most
+ * DM_TAG_VALUE_MAX bytes, and a tag defined with datamesh.define_tag only
+ * with one of its allowed values.  The definitions are read with the
+ * latest snapshot under a lock that define_tag conflicts with, so a value
+ * and a definition set at the same time follow each other.  This file
+ * depends on no module above the catalog, so _PG_init may register it.
+ *
+ * IDENTIFICATION
+ *		src/tag_label.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/objectaddress.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "commands/seclabel.h"
+#include "common/jsonapi.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "storage/lmgr.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+#include "catalog.h"
+#include "exec.h"
+#include "tag_label.h"
+
+/* the state of a tags label being parsed */
+typedef struct TagParse
+{
+	int			depth;			/* object nesting: 1 inside the label's object */
+	char	   *field;			/* the tag whose value comes next */
+	List	   *tags;			/* tag names seen, for duplicates */
+	List	   *values;			/* their values (char *, NULL for null) */
+} TagParse;
+
+static void check_tags_label(const ObjectAddress *object, const char *seclabel);
+static void parse_tags(const char *label, List **tags, List **values);
+
+void
+dm_tag_register(void)
+{
+	register_label_provider(DM_TAG_PROVIDER, check_tags_label);
+}
+
+static void
+tags_error(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid datamesh_tags security label"),
+			 errdetail("%s", detail),
+			 errhint("A datamesh_tags label is a JSON object of tag names and values (strings or null), for example '{\"tier\": \"gold\"}'; datamesh.set_tag() writes it.")));
+}
+
+static void
+tp_object_start(void *state)
+{
+	TagParse   *tp = state;
+
+	if (++tp->depth > 1)
+		tags_error("A tag's value is a string or null, not an object.");
+}
+
+static void
+tp_object_end(void *state)
+{
+	((TagParse *) state)->depth--;
+}
+
+static void
+tp_array_start(void *state)
+{
+	tags_error(((TagParse *) state)->depth == 0 ?
+			   "The label is an array, not an object." :
+			   "A tag's value is a string or null, not an array.");
+}
+
+static void
+tp_field_start(void *state, char *fname, bool isnull)
+{
+	TagParse   *tp = state;
+	ListCell   *lc;
+
+	CHECK_FOR_INTERRUPTS();
+	if (list_length(tp->tags) >= DM_TAG_MAX_TAGS)
+		tags_error(psprintf("An object has at most %d tags.", DM_TAG_MAX_TAGS));
+
+	foreach(lc, tp->tags)
+		if (strcmp(lfirst(lc), fname) == 0)
+			tags_error(psprintf("Tag \"%s\" appears twice.", fname));
+	tp->field = fname;
+}
+
+static void
+tp_scalar(void *state, char *token, JsonTokenType tokentype)
+{
+	TagParse   *tp = state;
+
+	if (tp->depth == 0)
+		tags_error("The label is a single value, not an object.");
+	if (tokentype != JSON_TOKEN_STRING && tokentype != JSON_TOKEN_NULL)
+		tags_error(psprintf("The value of tag \"%s\" is neither a string nor null.",
+							tp->field));
+	tp->tags = lappend(tp->tags, tp->field);
+	tp->values = lappend(tp->values,
+						 tokentype == JSON_TOKEN_STRING ? token : NULL);
+}
+
+/*
+ * Parses a tags label into its tag names and values (NULL for null);
+ * raises an error if it is not a flat JSON object of strings and nulls.
+ */
+static void
+parse_tags(const char *label, List **tags, List **values)
+{
+	TagParse	tp = {0};
+	JsonSemAction sem = {0};
+	JsonLexContext *lex;
+	JsonParseErrorType rc;
+
+	if (strlen(label) > DM_TAG_LABEL_MAX)
+		tags_error(psprintf("The label has more than %d bytes.", DM_TAG_LABEL_MAX));
+	sem.semstate = &tp;
+	sem.object_start = tp_object_start;
+	sem.object_end = tp_object_end;
+	sem.array_start = tp_array_start;
+	sem.object_field_start = tp_field_start;
+	sem.scalar = tp_scalar;
+	lex = makeJsonLexContextCstringLen(pstrdup(label), strlen(label),
+									   GetDatabaseEncoding(), true);
+	rc = pg_parse_json(lex, &sem);
+	if (rc != JSON_SUCCESS)
+		tags_error(psprintf("The label is not JSON: %s", json_errdetail(rc, lex)));
+	*tags = tp.tags;
+	*values = tp.values;
+}
+
+/* a tag is a lower-case identifier */
+void
+dm_tag_check_name(const char *tag)
+{
+	const char *p;
+	bool		ok = tag != NULL && tag[0] >= 'a' && tag[0] <= 'z' &&
+		strlen(tag) < NAMEDATALEN;
+
+	for (p = tag; ok && *p; p++)
+		ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
+	if (tag == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("tag must not be null")));
+	if (!ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid tag name \"%s\"", tag),
+				 errdetail("A tag name starts with a lower-case letter and has only lower-case letters, digits and underscores, at most %d bytes.",
+						   NAMEDATALEN - 1),
+				 errhint("For example: tier, data_owner, retention_days.")));
+}
+
+/*
+ * A value: at most DM_TAG_VALUE_MAX bytes of printable text, and one of
+ * the allowed values of a defined tag.  (SPI not needed; connects itself)
+ */
+void
+dm_tag_check_value(const char *tag, const char *value)
+{
+	const unsigned char *p;
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1];
+	bool		isnull;
+	Datum		allowed;
+	Oid			definitions;
+
+	if (value != NULL)
+	{
+		if (value[0] == '\0')
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the value of tag \"%s\" is empty", tag),
+					 errhint("Give no value (NULL) for a tag without one.")));
+		if (strlen(value) > DM_TAG_VALUE_MAX)
+			ereport(ERROR,
+					(errcode(ERRCODE_STRING_DATA_RIGHT_TRUNCATION),
+					 errmsg("the value of tag \"%s\" is too long", tag),
+					 errdetail("A tag value has at most %d bytes.", DM_TAG_VALUE_MAX),
+					 errhint("Put longer text into the description: datamesh.describe().")));
+		for (p = (const unsigned char *) value; *p; p++)
+			if (*p < 0x20 || *p == 0x7f)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("the value of tag \"%s\" contains a control character", tag),
+						 errhint("A tag value is one line of text.")));
+	}
+
+	/* not while the extension is created or dropped */
+	definitions = dm_catalog_relid("tag_definition");
+	if (!OidIsValid(definitions))
+		return;
+
+	/*
+	 * A define_tag running now (ExclusiveLock) commits first, and its
+	 * definition is read with the latest snapshot; one that comes later
+	 * waits for this transaction and sees its tags.
+	 */
+	LockRelationOid(definitions, RowShareLock);
+	dm_spi_connect();
+	values[0] = CStringGetTextDatum(tag);
+	dm_exec_catalog_latest("SELECT allowed_values FROM datamesh.tag_definition WHERE tag = $1",
+						   1, types, values);
+	if (SPI_processed == 1)
+	{
+		allowed = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		if (!isnull)
+		{
+			ArrayType  *arr = DatumGetArrayTypeP(allowed);
+			Datum	   *elems;
+			bool	   *nulls;
+			int			n;
+			int			i;
+			bool		found = false;
+			StringInfoData list;
+
+			deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+			initStringInfo(&list);
+			for (i = 0; i < n; i++)
+			{
+				char	   *a = TextDatumGetCString(elems[i]);
+
+				if (value != NULL && strcmp(a, value) == 0)
+					found = true;
+				appendStringInfo(&list, "%s%s", i > 0 ? ", " : "", quote_literal_cstr(a));
+			}
+			if (!found)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 value == NULL ?
+						 errmsg("tag \"%s\" needs a value", tag) :
+						 errmsg("value \"%s\" is not allowed for tag \"%s\"", value, tag),
+						 errdetail("Tag \"%s\" was defined with the allowed values %s.",
+								   tag, list.data),
+						 errhint("Use one of them, or ask an admin to redefine the tag with datamesh.define_tag().")));
+		}
+	}
+	SPI_finish();
+}
+
+bool
+dm_tag_taggable_relkind(char relkind)
+{
+	return relkind == RELKIND_RELATION || relkind == RELKIND_PARTITIONED_TABLE ||
+		relkind == RELKIND_VIEW || relkind == RELKIND_MATVIEW ||
+		relkind == RELKIND_FOREIGN_TABLE;
+}
+
+/*
+ * The provider hook: called before SECURITY LABEL FOR datamesh_tags writes.
+ * Relations and their columns only; every tag and value checked.
+ */
+static void
+check_tags_label(const ObjectAddress *object, const char *seclabel)
+{
+	List	   *tags;
+	List	   *values;
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	if (object->classId != RelationRelationId ||
+		!dm_tag_taggable_relkind(get_rel_relkind(object->objectId)))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("datamesh_tags security labels apply to tables, views, materialized views, foreign tables and their columns only"),
+				 errhint("Tag a domain with datamesh.set_domain_tag().")));
+	if (seclabel == NULL)
+		return;
+	parse_tags(seclabel, &tags, &values);
+	forboth(lc, tags, lc2, values)
+	{
+		dm_tag_check_name(lfirst(lc));
+		dm_tag_check_value(lfirst(lc), lfirst(lc2));
+	}
+}
