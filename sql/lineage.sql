@@ -228,6 +228,15 @@ SET ROLE regress_carol;
 SELECT depth, object, kind FROM datamesh.lineage('ln_hr_data_products.staff_orders') WHERE depth <= 2;
 RESET ROLE;
 
+-- an inheritance child outside the raw layers is not raw data: it does not
+-- count for its parent's freshness (a partition does, wherever it lives)
+CREATE TABLE ln_shop_raw.inh (v text);
+INSERT INTO ln_shop_raw.inh (v, _added_at) VALUES ('a', '2020-01-01 00:00+00');
+CREATE TABLE ln_shop_intermediates.inh_child (w int) INHERITS (ln_shop_raw.inh);
+INSERT INTO ln_shop_intermediates.inh_child (v, _added_at, w) VALUES ('b', '2022-01-01 00:00+00', 1);
+SELECT datamesh.freshness('ln_shop_raw.inh') AS parent_only;
+DROP TABLE ln_shop_intermediates.inh_child, ln_shop_raw.inh;
+
 -- invalid input: an unknown relation, a relation gone
 SELECT * FROM datamesh.lineage('ln_shop_raw.nothing');
 SELECT datamesh.freshness('ln_shop_raw.nothing');

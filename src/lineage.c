@@ -161,6 +161,7 @@ static List *add_inputs(Relation depRel, const DmLineageNode *node,
 						List *found, HTAB *seen);
 static bool lineage_relkind(char relkind);
 static bool owner_may_read(Oid role, Oid relid);
+static bool in_raw_layer(Oid relid);
 static const char *relkind_name(char relkind);
 static char *object_name(Oid classid, Oid objid, Oid *nspid);
 static int	compare_rows(const void *a, const void *b);
@@ -335,6 +336,16 @@ add_inputs(Relation depRel, const DmLineageNode *node, List *found, HTAB *seen)
 	}
 	systable_endscan(scan);
 	return found;
+}
+
+/* is relid in a raw or raw_external schema of a domain? */
+static bool
+in_raw_layer(Oid relid)
+{
+	DmLayer		layer;
+
+	return dm_catalog_schema_domain(get_rel_namespace(relid), NULL, &layer) &&
+		(layer == DM_LAYER_RAW || layer == DM_LAYER_RAW_EXTERNAL);
 }
 
 /* may role read relid (SELECT on it, or on one of its columns)? */
@@ -565,12 +576,14 @@ bool
 dm_lineage_newest_added_at(Oid relid, TimestampTz *newest)
 {
 	Relation	rel = try_table_open(relid, AccessShareLock);
+	bool		rel_is_partitioned_parent;
 	List	   *members;
 	ListCell   *lc;
 	bool		found = false;
 
 	if (rel == NULL)
 		return false;
+	rel_is_partitioned_parent = rel->rd_rel->relkind == RELKIND_PARTITIONED_TABLE;
 	if (rel->rd_rel->relkind == RELKIND_PARTITIONED_TABLE || rel->rd_rel->relhassubclass)
 		members = find_all_inheritors(relid, AccessShareLock, NULL);
 	else
@@ -582,6 +595,10 @@ dm_lineage_newest_added_at(Oid relid, TimestampTz *newest)
 		Relation	heap;
 		TimestampTz t;
 
+		/* a child outside the raw layers is not raw data (FROM ONLY aside) */
+		if (member != relid && !rel_is_partitioned_parent &&
+			!in_raw_layer(member))
+			continue;
 		/* locked above; a partition dropped meanwhile is not listed */
 		heap = member == relid ? rel : try_table_open(member, NoLock);
 		if (heap == NULL)
