@@ -128,6 +128,11 @@ my %queries = (
 	search_index => q{SELECT * FROM datamesh.search_entry ORDER BY object, column_name NULLS FIRST},
 	search => q{SET ROLE analyst; SELECT * FROM datamesh.search('customers birth')},
 	search_member => q{SELECT * FROM datamesh.search('order')},
+	lineage => q{SELECT * FROM datamesh.lineage('acme_hr_prod_intermediates.order_count')},
+	freshness => q{SELECT product, freshness FROM datamesh.products ORDER BY 1},
+	graph_mermaid => q{SELECT datamesh.mesh_graph()},
+	graph_dot => q{SELECT datamesh.mesh_graph('dot')},
+	lint => q{SELECT * FROM datamesh.lint()},
 	settings => q{SELECT setting, value FROM datamesh.settings ORDER BY 1},
 	schemas => q{SELECT nspname, nspowner::regrole, nspacl, obj_description(oid, 'pg_namespace')
 				 FROM pg_namespace WHERE nspname ~ '^(sales|acme)_' ORDER BY 1},
