@@ -193,6 +193,19 @@ COMMENT ON VIEW cat_shop_data_products.orders IS 'Purchases of loyal customers';
 SECURITY LABEL FOR datamesh_tags ON VIEW cat_shop_data_products.orders IS '{"tier": "silver"}';
 RESET ROLE;
 SELECT kind, object, matched FROM datamesh.search('loyal silver');
+-- a transaction set read-only after its change searches without its
+-- change, and commits with it indexed
+BEGIN;
+SET ROLE regress_alice;
+SELECT datamesh.describe('cat_shop_data_products.orders', 'Orders of wombats');
+RESET ROLE;
+SET TRANSACTION READ ONLY;
+SELECT count(*) FROM datamesh.search('wombats');
+COMMIT;
+SELECT kind, object FROM datamesh.search('wombats');
+SET ROLE regress_alice;
+COMMENT ON VIEW cat_shop_data_products.orders IS 'Purchases of loyal customers';
+RESET ROLE;
 -- an unpublished product leaves the index
 SET ROLE regress_bob;
 SELECT datamesh.unpublish_product('cat_hr_data_products.payroll');

@@ -531,6 +531,42 @@ SELECT datamesh.publish_product('fc_raw.clustered');
 ALTER TABLE fc_raw.clustered CLUSTER ON clustered_email;
 ALTER TABLE fc_raw.clustered CLUSTER ON clustered_pkey;
 SELECT indexrelid::regclass FROM pg_index WHERE indrelid = 'fc_raw.clustered'::regclass AND indisclustered;
+-- a child of a plain inheritance tree clustered on a classified column
+CREATE TABLE fc_raw.inh (id int, salary int);
+CREATE TABLE fc_raw.inh_child () INHERITS (fc_raw.inh);
+CREATE INDEX inh_child_salary ON fc_raw.inh_child (salary);
+SELECT datamesh.set_pii('fc_raw.inh', 'salary', 'redact');
+ALTER TABLE fc_raw.inh_child CLUSTER ON inh_child_salary;
+SELECT datamesh.publish_product('fc_raw.inh', 'inh_salaries');
+ALTER TABLE fc_raw.inh_child SET WITHOUT CLUSTER;
+SELECT datamesh.publish_product('fc_raw.inh', 'inh_salaries');
+ALTER TABLE fc_raw.inh_child CLUSTER ON inh_child_salary;
+-- a scalar sub-query whose aggregate keeps the scan's order
+CREATE TABLE fc_raw.born (id int, born int) PARTITION BY RANGE (born);
+CREATE TABLE fc_raw.born_a PARTITION OF fc_raw.born FOR VALUES FROM (1900) TO (1980);
+SELECT datamesh.set_pii('fc_raw.born', 'born', 'redact');
+CREATE VIEW fc_intermediates.born_agg AS SELECT unnest((SELECT array_agg(id) FROM fc_raw.born)) AS id;
+SELECT datamesh.publish_product('fc_intermediates.born_agg');
+-- a new sub-partitioned partition under a published source
+CREATE TABLE fc_raw.pq (id int, kind int, email text) PARTITION BY LIST (kind);
+CREATE TABLE fc_raw.pq1 PARTITION OF fc_raw.pq FOR VALUES IN (1);
+SELECT datamesh.set_pii('fc_raw.pq', 'email', 'email');
+SELECT datamesh.publish_product('fc_raw.pq', columns => ARRAY['id']::name[]);
+CREATE TABLE fc_raw.pq2 PARTITION OF fc_raw.pq FOR VALUES IN (2) PARTITION BY RANGE (email);
+SELECT to_regclass('fc_raw.pq2') AS refused;
+-- a key over the whole row reads every column
+CREATE TABLE fc_raw.w (id int, salary int);
+SELECT datamesh.set_pii('fc_raw.w', 'salary', 'redact');
+CREATE FUNCTION fc_raw.sal2(fc_raw.w) RETURNS int IMMUTABLE LANGUAGE plpgsql AS 'BEGIN RETURN $1.salary; END';
+CREATE INDEX w_sal2 ON fc_raw.w (fc_raw.sal2(w));
+ALTER TABLE fc_raw.w CLUSTER ON w_sal2;
+SELECT datamesh.publish_product('fc_raw.w', 'w');
+-- a view column's own label counts for the order of the table it passes
+CREATE TABLE fc_raw.g (id int, grade int) PARTITION BY RANGE (grade);
+CREATE TABLE fc_raw.g1 PARTITION OF fc_raw.g FOR VALUES FROM (0) TO (10);
+CREATE VIEW fc_intermediates.gv AS SELECT id, grade FROM fc_raw.g;
+SELECT datamesh.set_pii('fc_intermediates.gv', 'grade', 'redact');
+SELECT datamesh.publish_product('fc_intermediates.gv', 'gv');
 RESET ROLE;
 SELECT * FROM datamesh.verify();
 

@@ -193,6 +193,10 @@ SELECT datamesh.set_tag('lint_shop_data_products.accounts', 'contact', 'accounts
 SELECT object FROM datamesh.lint('lint_shop') WHERE rule = 'product_contact' ORDER BY object;
 SELECT datamesh.set_domain_tag('lint_shop', 'contact', 'shop-data@example.com');
 SELECT count(*) FROM datamesh.lint('lint_shop') WHERE rule = 'product_contact';
+-- a contact tag without a value, or a blank one, names nobody
+SELECT datamesh.set_domain_tag('lint_shop', 'contact', ' ');
+SELECT datamesh.set_tag('lint_shop_data_products.accounts', 'contact');
+SELECT count(*) FROM datamesh.lint('lint_shop') WHERE rule = 'product_contact';
 -- a contact tag on a column names nobody for the product
 SELECT datamesh.unset_domain_tag('lint_shop', 'contact');
 SELECT datamesh.unset_tag('lint_shop_data_products.accounts', 'contact');

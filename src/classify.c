@@ -736,6 +736,8 @@ typedef struct KeysContext
 	int			depth;
 	int			sublinks;		/* sub-links entered */
 	Oid			source;			/* the product's source, for messages */
+	List	   *labelled;		/* (relid, attnum) pairs, as two int lists: */
+	List	   *labelled_att;	/* columns a view column's own label covers */
 } KeysContext;
 
 static bool keys_walker(Node *node, KeysContext *ctx);
@@ -881,15 +883,77 @@ keys_walker(Node *node, KeysContext *ctx)
 	return expression_tree_walker(node, keys_walker, (void *) ctx);
 }
 
+/* is (relid, attnum) covered by the own label of a view column downstream? */
+static bool
+labelled_downstream(KeysContext *ctx, Oid relid, AttrNumber attnum)
+{
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	forboth(lc, ctx->labelled, lc2, ctx->labelled_att)
+		if (lfirst_oid(lc) == relid && lfirst_int(lc2) == attnum)
+			return true;
+	return false;
+}
+
+/*
+ * Notes the columns that the view columns of q with a label of their own
+ * (or covered by one downstream) pass through from a relation, so that the
+ * physical order of that relation counts as classified too.
+ */
+static void
+note_labelled_columns(KeysContext *ctx, Oid viewid, Query *q)
+{
+	ListCell   *lc;
+
+	foreach(lc, q->targetList)
+	{
+		TargetEntry *te = lfirst(lc);
+		DmPiiStrategy strategy;
+		Var		   *var;
+		RangeTblEntry *rte;
+
+		if (te->resjunk || !IsA(te->expr, Var))
+			continue;
+		if (!column_label(viewid, te->resno, &strategy) &&
+			!labelled_downstream(ctx, viewid, te->resno))
+			continue;
+		var = (Var *) te->expr;
+		if (var->varlevelsup != 0 || var->varno < 1 ||
+			var->varno > list_length(q->rtable))
+			continue;
+		rte = rt_fetch(var->varno, q->rtable);
+		if (rte->rtekind != RTE_RELATION)
+			continue;
+		ctx->labelled = lappend_oid(ctx->labelled, rte->relid);
+		ctx->labelled_att = lappend_int(ctx->labelled_att, var->varattno);
+	}
+}
+
 /* refuses a physical order of relid's rows by column attnum, if classified */
 static void
 check_order_column(KeysContext *ctx, Oid relid, AttrNumber attnum, const char *how)
 {
 	Classified	c;
 
-	if (attnum <= 0)
+	/* a whole-row reference reads every column */
+	if (attnum == InvalidAttrNumber)
+	{
+		Relation	rel = relation_open(relid, AccessShareLock);
+		AttrNumber	natts = RelationGetNumberOfAttributes(rel);
+		AttrNumber	i;
+
+		relation_close(rel, AccessShareLock);
+		for (i = 1; i <= natts; i++)
+			if (get_attname(relid, i, true) != NULL)
+				check_order_column(ctx, relid, i, how);
+		return;
+	}
+	if (attnum < 0)
 		return;
 	classify_column(relid, attnum, 0, &c);
+	if (!c.classified && labelled_downstream(ctx, relid, attnum))
+		c.classified = true;
 	if (!c.classified)
 		return;
 	ereport(ERROR,
@@ -909,11 +973,11 @@ check_order_column(KeysContext *ctx, Oid relid, AttrNumber attnum, const char *h
 static void
 check_physical_order(KeysContext *ctx, Oid relid)
 {
-	List	   *tables = list_make1_oid(relid);
+	List	   *tables;
 	ListCell   *lc;
 
-	if (get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE)
-		tables = find_all_inheritors(relid, AccessShareLock, NULL);
+	/* a scan returns the rows of every partition and inheritance child */
+	tables = find_all_inheritors(relid, AccessShareLock, NULL);
 	foreach(lc, tables)
 	{
 		Oid			table = lfirst_oid(lc);
@@ -981,9 +1045,12 @@ check_relation_keys(KeysContext *ctx, Oid relid)
 	Query	   *q;
 	List	   *saved;
 
-	/* the rows of a table come in its physical order */
+	/*
+	 * The rows of a table come in its physical order, also into a sub-link
+	 * (array_agg or string_agg without ORDER BY keep the scan's order).
+	 */
 	if ((relkind == RELKIND_RELATION || relkind == RELKIND_PARTITIONED_TABLE ||
-		 relkind == RELKIND_MATVIEW) && ctx->sublinks == 0 &&
+		 relkind == RELKIND_MATVIEW) &&
 		!dm_is_product_schema(get_rel_namespace(relid)))
 		check_physical_order(ctx, relid);
 	if ((relkind != RELKIND_VIEW && relkind != RELKIND_MATVIEW) ||
@@ -1006,6 +1073,7 @@ check_relation_keys(KeysContext *ctx, Oid relid)
 		ctx->queries = NIL;
 		PG_TRY();
 		{
+			note_labelled_columns(ctx, relid, q);
 			keys_walker((Node *) q, ctx);
 		}
 		PG_FINALLY();

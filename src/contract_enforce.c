@@ -84,6 +84,7 @@ static void record_event(const char *product, const char *version,
 static Oid	relid_of_name(const char *product);
 static void touched_names(List *work, List **names, List **relids);
 static Datum names_array(List *names);
+static void refresh_search_index(Datum names);
 static bool list_member_name(List *list, const char *name);
 
 
@@ -400,7 +401,8 @@ dm_contract_flush_search(void)
 	Oid			types[1] = {TEXTARRAYOID};
 	Datum		values[1];
 
-	if (touched == NIL || !OidIsValid(dm_catalog_relid("search_entry")))
+	/* a transaction set read-only after its changes finds them at commit */
+	if (touched == NIL || XactReadOnly || !OidIsValid(dm_catalog_relid("search_entry")))
 		return;
 	touched_names(touched, &names, &relids);
 	values[0] = names_array(names);
@@ -408,6 +410,34 @@ dm_contract_flush_search(void)
 	dm_exec_catalog("SELECT datamesh.search_refresh($1)", 1, types, values, NULL, false);
 	SPI_finish();
 	CommandCounterIncrement();
+}
+
+/*
+ * Indexes the named products (a text[] Datum) anew, at commit.  A
+ * transaction that changed a product and was then SET TRANSACTION READ
+ * ONLY has written already (it has an xid): its index rows are written
+ * with it, as the catalog rows it changed were.  (SPI connected)
+ */
+static void
+refresh_search_index(Datum names)
+{
+	Oid			types[1] = {TEXTARRAYOID};
+	Datum		values[1] = {names};
+	bool		read_only = XactReadOnly;
+
+	if (read_only && !TransactionIdIsValid(GetTopTransactionIdIfAny()))
+		return;
+	XactReadOnly = false;
+	PG_TRY();
+	{
+		dm_exec_catalog("SELECT datamesh.search_refresh($1)", 1, types, values,
+						NULL, false);
+	}
+	PG_FINALLY();
+	{
+		XactReadOnly = read_only;
+	}
+	PG_END_TRY();
 }
 
 /*
@@ -471,8 +501,7 @@ verdict(void)
 		 * not (rows that stay the same are not written).
 		 */
 		if (OidIsValid(dm_catalog_relid("search_entry")))
-			dm_exec_catalog("SELECT datamesh.search_refresh($1)", 1, types, values,
-							NULL, false);
+			refresh_search_index(values[0]);
 	}
 
 	SPI_finish();

@@ -309,6 +309,10 @@ datamesh_ddl_command_end(PG_FUNCTION_ARGS)
 	 */
 	reach = dm_catalog_may_reach_private(GetUserId());
 	may_change_products = (IsA(parsetree, SecLabelStmt) && !is_tags_label(parsetree)) ||
+		/* a new partition or child: its parents' scans return its rows */
+		(IsA(parsetree, CreateStmt) && ((CreateStmt *) parsetree)->inhRelations != NIL) ||
+		(IsA(parsetree, CreateForeignTableStmt) &&
+		 ((CreateForeignTableStmt *) parsetree)->base.inhRelations != NIL) ||
 		(IsA(parsetree, ViewStmt) && ((ViewStmt *) parsetree)->replace) ||
 		IsA(parsetree, RuleStmt) ||
 		(IsA(parsetree, AlterTableStmt) &&

@@ -1252,6 +1252,7 @@ product_rules(LintRun *run)
 			   "       p.contract_status, p.freshness,"
 			   "       EXISTS (SELECT FROM datamesh.tags t"
 			   "                WHERE t.tag = 'contact' AND t.column_name IS NULL"
+			   "                  AND pg_catalog.btrim(t.value) <> ''"
 			   "                  AND ((t.kind = 'product' AND t.object = p.product)"
 			   "                    OR (t.kind = 'domain' AND t.object = p.domain)))"
 			   "       OR EXISTS (SELECT FROM datamesh.contract k"
