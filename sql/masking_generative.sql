@@ -13,7 +13,9 @@
 --     a window's PARTITION BY / ORDER BY, the WHERE of a scalar sub-query) shows no
 --     value of its source column;
 --   * no product exists whose rows depend, in any view upstream, on a sort, group,
---     DISTINCT ON or LIMIT key that reads a classified column;
+--     DISTINCT ON or LIMIT key that reads a classified column, or come from a table
+--     partitioned (some tables are, by hash on a random column) or clustered (an
+--     operation clusters a table on a random column) by one; lint finds no order leak;
 --   * datamesh.verify() returns nothing.
 -- Then the scenario's products are unpublished and its relations dropped.
 --
@@ -327,7 +329,7 @@ BEGIN
               ORDER BY d.product LOOP
         IF ordered ? p.name THEN
             INSERT INTO gen_failures VALUES (n, p.product,
-                format('published, but its rows depend on a sort, group, DISTINCT ON or LIMIT key reading a classified column (%s)', ordered->>p.name));
+                format('published, but its rows depend on a sort, group, DISTINCT ON, LIMIT, partition or cluster key reading a classified column (%s)', ordered->>p.name));
         END IF;
         -- the consumer reads every row
         err := NULL;
@@ -361,6 +363,14 @@ BEGIN
             END IF;
         END LOOP;
     END LOOP;
+
+    -- lint, which reads the catalogs its own way, finds no product whose
+    -- rows come in the physical order of a classified column
+    SELECT count(*), min(object || ': ' || message) INTO nver, ver
+      FROM datamesh.lint('regress_gen') WHERE rule = 'order_leak';
+    IF nver > 0 THEN
+        INSERT INTO gen_failures VALUES (n, NULL, format('lint finds %s order leaks, first %s', nver, ver));
+    END IF;
 
     -- verify() finds nothing
     SELECT count(*), min(object || ': ' || problem) INTO nver, ver FROM datamesh.verify();
@@ -415,13 +425,24 @@ BEGIN
                    round((k - 1) * 40000 + pg_temp.gen_int(10000, 49998) + (pg_temp.gen_int(0, 9) * 10 + CASE k WHEN 1 THEN 3 ELSE 7 END) / 100.0, 2),
                    to_char(make_date(1910 + k * 30 + pg_temp.gen_int(0, 29), pg_temp.gen_int(1, 12), pg_temp.gen_int(2, 15)), 'YYYY-MM-DD')), ', ')
           INTO vals FROM generate_series(1, nrows) g;
-        err := pg_temp.gen_exec(n, format('CREATE TABLE %I.%I (id int, dept text, email text, ssn text, salary numeric(9,2), birth date)', sch, name));
+        -- some tables are partitioned (by hash, two partitions) on a random
+        -- column: their rows come out partition by partition
+        target := CASE WHEN random() < 0.3 THEN pg_temp.gen_pick(canon) END;
+        err := pg_temp.gen_exec(n, format('CREATE TABLE %I.%I (id int, dept text, email text, ssn text, salary numeric(9,2), birth date)%s',
+                                          sch, name, CASE WHEN target IS NOT NULL THEN format(' PARTITION BY HASH (%I)', target) ELSE '' END));
+        IF target IS NOT NULL THEN
+            FOR j IN 0..1 LOOP
+                err := coalesce(err, pg_temp.gen_exec(n, format('CREATE TABLE %I.%I PARTITION OF %I.%I FOR VALUES WITH (MODULUS 2, REMAINDER %s)',
+                                                                 sch, name || '_h' || j, sch, name, j)));
+            END LOOP;
+        END IF;
         err := coalesce(err, pg_temp.gen_exec(n, format('INSERT INTO %I.%I (id, dept, email, ssn, salary, birth) VALUES %s', sch, name, vals)));
         IF err IS NOT NULL THEN
             INSERT INTO gen_failures VALUES (n, NULL, 'cannot create table: ' || err);
             RETURN;
         END IF;
-        INSERT INTO gen_rel VALUES (n, k, name, format('%I.%I', sch, name), true, canon, '{}', '{}',
+        INSERT INTO gen_rel VALUES (n, k, name, format('%I.%I', sch, name), true, canon, '{}',
+                                    CASE WHEN target IS NOT NULL THEN ARRAY[target] ELSE '{}' END,
                                     (SELECT jsonb_object_agg(c, '[]'::jsonb) FROM unnest(canon) c));
     END LOOP;
 
@@ -495,6 +516,17 @@ BEGIN
                 UPDATE gen_rel SET inputs = v.inputs, keys = v.keys, deps = v.deps WHERE scenario = n AND idx = r.idx;
             END IF;
             CONTINUE;
+        ELSIF x <= 96 THEN
+            -- cluster a table (not a partitioned one) on an index of a random
+            -- column: its rows come out in that column's order
+            j := pg_temp.gen_int(1, ntab);
+            SELECT * INTO r FROM gen_rel WHERE scenario = n AND idx = j;
+            target := pg_temp.gen_pick(r.cols);
+            IF pg_temp.gen_exec(n, format('CREATE INDEX %I ON %s (%I)', r.name || '_' || target, r.qname, target)) IS NULL
+               AND pg_temp.gen_exec(n, format('ALTER TABLE %s CLUSTER ON %I', r.qname, r.name || '_' || target)) IS NULL THEN
+                UPDATE gen_rel SET keys = ARRAY[target] WHERE scenario = n AND idx = r.idx;
+            END IF;
+            CONTINUE;
         ELSE
             -- one more view on the graph
             SELECT * INTO v FROM pg_temp.gen_view(n, k + 1, canon);
@@ -560,6 +592,12 @@ CALL pg_temp.gen_run(1, :scenarios);
 
 -- the summary: how much ran, and every failure (none when masking fails closed)
 SELECT (SELECT count(*) FROM gen_runs) AS scenarios, (SELECT count(*) FROM gen_reads) AS products_read;
+-- how often the physical order was put to the test: scenarios with a
+-- partitioned table, with a table clustered, and publications refused for it
+SELECT count(DISTINCT scenario) FILTER (WHERE stmt LIKE '%PARTITION BY HASH%') AS partitioned,
+       count(DISTINCT scenario) FILTER (WHERE stmt LIKE '%CLUSTER ON%' AND error IS NULL) AS clustered,
+       count(*) FILTER (WHERE error LIKE '%its rows come from%') AS refused_for_order
+  FROM gen_ddl;
 SELECT * FROM gen_failures ORDER BY scenario, product, what;
 
 -- drop what the file created
