@@ -67,6 +67,10 @@ typedef struct MemoEntry
 static List *classify_memo = NIL;
 static bool memo_active = false;
 
+/* the views' queries read so far by the current computation */
+static List *query_cache_relids = NIL;
+static List *query_cache_queries = NIL;
+
 /*
  * The defining queries of views being walked, with their relations: a
  * key of such a query (ORDER BY 2, a window's ORDER BY) names one of the
@@ -164,13 +168,34 @@ dm_relation_query(Relation rel)
 static Query *
 enter_view(Oid relid)
 {
-	Relation	rel = relation_open(relid, AccessShareLock);
-	Query	   *q = dm_relation_query(rel);
+	Relation	rel;
+	Query	   *q = NULL;
 	ViewQuery  *vq;
+	ListCell   *lc;
+	ListCell   *lc2;
 
-	relation_close(rel, AccessShareLock);
+	/*
+	 * Within one computation the walks only read a view's query: it is
+	 * copied out of the relcache once, not once per column (a view of a
+	 * thousand columns would copy its query a thousand times).
+	 */
+	if (memo_active)
+		forboth(lc, query_cache_relids, lc2, query_cache_queries)
+			if (lfirst_oid(lc) == relid)
+				q = lfirst(lc2);
 	if (q == NULL)
-		return NULL;
+	{
+		rel = relation_open(relid, AccessShareLock);
+		q = dm_relation_query(rel);
+		relation_close(rel, AccessShareLock);
+		if (q == NULL)
+			return NULL;
+		if (memo_active)
+		{
+			query_cache_relids = lappend_oid(query_cache_relids, relid);
+			query_cache_queries = lappend(query_cache_queries, q);
+		}
+	}
 	vq = palloc(sizeof(ViewQuery));
 	vq->query = q;
 	vq->relid = relid;
@@ -1104,6 +1129,8 @@ dm_classify_begin(void)
 {
 	classify_memo = NIL;
 	families = NIL;
+	query_cache_relids = NIL;
+	query_cache_queries = NIL;
 	memo_active = true;
 }
 
@@ -1113,6 +1140,8 @@ dm_classify_end(void)
 {
 	memo_active = false;
 	classify_memo = NIL;
+	query_cache_relids = NIL;
+	query_cache_queries = NIL;
 	view_queries = NIL;
 	cte_columns = NIL;
 	families = NIL;
