@@ -139,6 +139,19 @@ SELECT datamesh.freshness('ln_shop_raw.customers');
 -- hr's product: its own staff (2024-02-01) and, through the shop's product,
 -- the shop's orders
 SELECT datamesh.freshness('ln_hr_data_products.staff_orders');
+-- a contract's freshness check measures the same (the shop's newer rows
+-- count for hr's product): the age since 2024-03-02, not since 2024-02-01
+SELECT datamesh.publish_contract('ln_hr_data_products.staff_orders', '{
+  "apiVersion": "v3.1.0", "kind": "DataContract", "id": "ln_hr.staff_orders",
+  "version": "1.0.0", "status": "active",
+  "schema": [{"name": "staff_orders", "physicalName": "ln_hr_data_products.staff_orders"}],
+  "slaProperties": [{"property": "freshness", "value": 1, "unit": "d"}]}');
+SELECT status,
+       substring(detail FROM '(\d+) seconds old')::bigint
+         = extract(epoch FROM now() - datamesh.freshness('ln_hr_data_products.staff_orders'))::bigint
+         AS same_as_freshness
+  FROM datamesh.check_contract('ln_hr_data_products.staff_orders') WHERE check_name = 'freshness';
+DELETE FROM datamesh.contract WHERE id = 'ln_hr.staff_orders';
 -- partitioned table: the newest over all partitions, through a descending
 -- index; the foreign table is skipped
 SELECT datamesh.freshness('ln_shop_intermediates.mixed');

@@ -28,10 +28,10 @@
  * contract's own SQL is not shown, nor the newest value of a contracted
  * column (the age of the newest _added_at, loading metadata, is).
  *
- * Freshness without an element column is the newest _added_at of the raw
- * and raw_external tables upstream of the product, found by walking the
- * views' rewrite rules in pg_depend; the walk does not enter another
- * domain's product.
+ * Freshness without an element column is datamesh.freshness() of the
+ * product (lineage.c): the newest _added_at of the raw and raw_external
+ * tables upstream, through other domains' products too, the one measure
+ * that datamesh.products and lint show.
  *
  * IDENTIFICATION
  *		src/contract_data.c
@@ -73,6 +73,7 @@
 #include "contract_enforce.h"
 #include "contract_model.h"
 #include "exec.h"
+#include "lineage.h"
 #include "raw_metadata.h"
 
 /* the default bound on one check's query: five minutes */
@@ -146,7 +147,6 @@ static void check_allowed_values(CheckRun *run, const DmProperty *p);
 static void check_quality(CheckRun *run, const DmQuality *q,
 						  const DmProperty *p);
 static void check_freshness(CheckRun *run, const DmSla *sla);
-static List *upstream_relations(Oid viewid, const CheckRun *run);
 static void run_checks(CheckRun *run, const DmContract *contract,
 					   bool publishing);
 
@@ -956,74 +956,6 @@ check_quality(CheckRun *run, const DmQuality *q, const DmProperty *p)
 						threshold_text(q)));
 }
 
-/*
- * Is relid a product view of a domain other than the run's?  The
- * freshness walk does not enter it: it is that domain's promise.
- */
-static bool
-foreign_product(Oid relid, const CheckRun *run)
-{
-	DmDomain	domain;
-	DmLayer		layer;
-
-	if (!dm_catalog_schema_domain(get_rel_namespace(relid), &domain, &layer) ||
-		layer != DM_LAYER_DATA_PRODUCTS)
-		return false;
-	return !run->has_domain || strcmp(domain.key, run->domain.key) != 0;
-}
-
-/*
- * The relations upstream of a view: what its rewrite rule reads, and so
- * on through views and materialized views, each once, nearest first,
- * without the view itself.  Tables, foreign tables and other domains'
- * products end the walk.
- */
-static List *
-upstream_relations(Oid viewid, const CheckRun *run)
-{
-	Relation	depRel = table_open(DependRelationId, AccessShareLock);
-	List	   *found = list_make1_oid(viewid);
-	int			i;
-
-	/* found is also the queue */
-	for (i = 0; i < list_length(found); i++)
-	{
-		Oid			relid = list_nth_oid(found, i);
-		char		relkind = get_rel_relkind(relid);
-		Oid			ruleid;
-		ScanKeyData key[2];
-		SysScanDesc scan;
-		HeapTuple	tuple;
-
-		CHECK_FOR_INTERRUPTS();
-		if (relkind != RELKIND_VIEW && relkind != RELKIND_MATVIEW)
-			continue;
-		if (i > 0 && foreign_product(relid, run))
-			continue;
-		ruleid = get_rewrite_oid(relid, ViewSelectRuleName, true);
-		if (!OidIsValid(ruleid))
-			continue;
-		ScanKeyInit(&key[0], Anum_pg_depend_classid, BTEqualStrategyNumber,
-					F_OIDEQ, ObjectIdGetDatum(RewriteRelationId));
-		ScanKeyInit(&key[1], Anum_pg_depend_objid, BTEqualStrategyNumber,
-					F_OIDEQ, ObjectIdGetDatum(ruleid));
-		scan = systable_beginscan(depRel, DependDependerIndexId, true,
-								  NULL, 2, key);
-		while (HeapTupleIsValid(tuple = systable_getnext(scan)))
-		{
-			Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tuple);
-
-			if (dep->refclassid != RelationRelationId || dep->refobjid == relid)
-				continue;
-			if (!list_member_oid(found, dep->refobjid))
-				found = lappend_oid(found, dep->refobjid);
-		}
-		systable_endscan(scan);
-	}
-	table_close(depRel, AccessShareLock);
-	return list_delete_first(found);
-}
-
 /* a column of the view with the freshness element's name, or 0 */
 static AttrNumber
 element_column(Oid viewid, const char *element, char **column)
@@ -1052,7 +984,6 @@ check_freshness(CheckRun *run, const DmSla *sla)
 {
 	CheckQuery	q = {0};
 	char	   *limit;
-	bool		metadata = false;
 
 	if (sla->seconds < 0)
 	{
@@ -1095,42 +1026,31 @@ check_freshness(CheckRun *run, const DmSla *sla)
 	}
 	else
 	{
-		List	   *upstream = upstream_relations(run->viewid, run);
-		StringInfoData sources;
-		ListCell   *lc;
-		int			n = 0;
+		/* datamesh.freshness(): the same walk, the same newest _added_at */
+		TimestampTz newest = 0;
+		int			nraw;
+		bool		found = dm_lineage_freshness(run->viewid, &newest, &nraw);
+		double		age;
 
-		initStringInfo(&sources);
-		foreach(lc, upstream)
-		{
-			Oid			relid = lfirst_oid(lc);
-			char		relkind = get_rel_relkind(relid);
-			DmDomain	domain;
-			DmLayer		layer;
-
-			if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE &&
-				relkind != RELKIND_FOREIGN_TABLE)
-				continue;
-			if (!dm_catalog_schema_domain(get_rel_namespace(relid), &domain, &layer) ||
-				(layer != DM_LAYER_RAW && layer != DM_LAYER_RAW_EXTERNAL))
-				continue;
-			if (get_attnum(relid, DM_COL_ADDED_AT) <= 0)
-				continue;
-			appendStringInfo(&sources, "%sSELECT pg_catalog.max(%s) AS m FROM %s",
-							 n > 0 ? " UNION ALL " : "",
-							 quote_identifier(DM_COL_ADDED_AT), dm_qualified_name(relid));
-			n++;
-		}
-		if (n == 0)
+		if (nraw == 0)
 		{
 			add_result(run, "freshness", "error",
 					   psprintf("No raw table upstream of the product has a column \"%s\"; give the SLA an element column.",
 								DM_COL_ADDED_AT));
 			return;
 		}
-		q.sql = psprintf("SELECT pg_catalog.date_part('epoch', pg_catalog.now() - CAST(pg_catalog.max(m) AS pg_catalog.timestamptz)) FROM (%s) s",
-						 sources.data);
-		metadata = true;
+		if (!found)
+		{
+			add_result(run, "freshness", "fail",
+					   psprintf("No row upstream has an %s value; the SLA allows %s.",
+								DM_COL_ADDED_AT, limit));
+			return;
+		}
+		age = (double) (GetCurrentTransactionStartTimestamp() - newest) / USECS_PER_SEC;
+		add_result(run, "freshness", age <= sla->seconds ? "pass" : "fail",
+				   psprintf("The newest %s upstream is %.0f seconds old; the SLA allows %s.",
+							DM_COL_ADDED_AT, age, limit));
+		return;
 	}
 
 	q.ncols = 1;
@@ -1139,14 +1059,7 @@ check_freshness(CheckRun *run, const DmSla *sla)
 		add_result(run, "freshness", "error", q.error);
 	else if (q.isnull[0])
 		add_result(run, "freshness", "fail",
-				   metadata ?
-				   psprintf("No row upstream has an %s value; the SLA allows %s.",
-							DM_COL_ADDED_AT, limit) :
 				   psprintf("The column has no value; the SLA allows %s.", limit));
-	else if (metadata)
-		add_result(run, "freshness", q.result[0] <= sla->seconds ? "pass" : "fail",
-				   psprintf("The newest %s upstream is %.0f seconds old; the SLA allows %s.",
-							DM_COL_ADDED_AT, q.result[0], limit));
 	else
 		add_result(run, "freshness", q.result[0] <= sla->seconds ? "pass" : "fail",
 				   psprintf(q.result[0] <= sla->seconds ?

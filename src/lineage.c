@@ -531,16 +531,19 @@ datamesh_lineage(PG_FUNCTION_ARGS)
 /*
  * The newest _added_at of the raw and raw_external tables upstream of a
  * relation (the relation included) into *newest; false if there is no
- * such table or none has a row.  Checks no privilege: the caller decides
- * who may know.
+ * such table or none has a row.  *nraw (unless NULL) counts those tables
+ * that have the column.  Checks no privilege: the caller decides who may
+ * know.
  */
 bool
-dm_lineage_freshness(Oid relid, TimestampTz *newest)
+dm_lineage_freshness(Oid relid, TimestampTz *newest, int *nraw)
 {
 	List	   *nodes = dm_lineage_walk(RelationRelationId, relid);
 	ListCell   *lc;
 	bool		found = false;
 
+	if (nraw != NULL)
+		*nraw = 0;
 	foreach(lc, nodes)
 	{
 		DmLineageNode *node = lfirst(lc);
@@ -556,6 +559,8 @@ dm_lineage_freshness(Oid relid, TimestampTz *newest)
 		if (!dm_catalog_schema_domain(get_rel_namespace(node->objid), NULL, &layer) ||
 			(layer != DM_LAYER_RAW && layer != DM_LAYER_RAW_EXTERNAL))
 			continue;
+		if (nraw != NULL && get_attnum(node->objid, DM_COL_ADDED_AT) > 0)
+			(*nraw)++;
 		if (dm_lineage_newest_added_at(node->objid, &t) && (!found || t > *newest))
 		{
 			*newest = t;
@@ -773,7 +778,7 @@ datamesh_freshness(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("relation with OID %u does not exist", relid)));
 	check_freshness_privilege(relid);
-	if (!dm_lineage_freshness(relid, &newest))
+	if (!dm_lineage_freshness(relid, &newest, NULL))
 		PG_RETURN_NULL();
 	PG_RETURN_TIMESTAMPTZ(newest);
 }

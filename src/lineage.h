@@ -24,7 +24,7 @@ typedef struct DmLineageNode
 } DmLineageNode;
 
 extern List *dm_lineage_walk(Oid classid, Oid objid);
-extern bool dm_lineage_freshness(Oid relid, TimestampTz *newest);
+extern bool dm_lineage_freshness(Oid relid, TimestampTz *newest, int *nraw);
 extern bool dm_lineage_newest_added_at(Oid relid, TimestampTz *newest);
 
 #endif							/* DATAMESH_LINEAGE_H */
