@@ -567,6 +567,39 @@ CREATE TABLE fc_raw.g1 PARTITION OF fc_raw.g FOR VALUES FROM (0) TO (10);
 CREATE VIEW fc_intermediates.gv AS SELECT id, grade FROM fc_raw.g;
 SELECT datamesh.set_pii('fc_intermediates.gv', 'grade', 'redact');
 SELECT datamesh.publish_product('fc_intermediates.gv', 'gv');
+-- ... through a sub-query, a CTE, a cast, a set operation, a whole row
+CREATE VIEW fc_intermediates.gs AS SELECT id, grade FROM (SELECT id, grade FROM fc_raw.g) s;
+SELECT datamesh.set_pii('fc_intermediates.gs', 'grade', 'redact');
+SELECT datamesh.publish_product('fc_intermediates.gs', 'gs');
+CREATE VIEW fc_intermediates.gc AS WITH s AS (SELECT id, grade FROM fc_raw.g) SELECT id, grade FROM s;
+SELECT datamesh.set_pii('fc_intermediates.gc', 'grade', 'redact');
+SELECT datamesh.publish_product('fc_intermediates.gc', 'gc');
+CREATE VIEW fc_intermediates.ge AS SELECT id, grade::bigint AS grade FROM fc_raw.g;
+SELECT datamesh.set_pii('fc_intermediates.ge', 'grade', 'redact');
+SELECT datamesh.publish_product('fc_intermediates.ge', 'ge');
+CREATE VIEW fc_intermediates.gu AS SELECT id, grade FROM fc_raw.g UNION ALL SELECT id, grade FROM fc_raw.g WHERE false;
+SELECT datamesh.set_pii('fc_intermediates.gu', 'grade', 'redact');
+SELECT datamesh.publish_product('fc_intermediates.gu', 'gu');
+CREATE VIEW fc_intermediates.gw AS SELECT id, g AS rec FROM fc_raw.g;
+SELECT datamesh.set_pii('fc_intermediates.gw', 'rec', 'redact');
+SELECT datamesh.publish_product('fc_intermediates.gw', 'gw');
+-- ... whichever path reaches the table first
+CREATE VIEW fc_intermediates.gv0 AS SELECT id, grade FROM fc_raw.g;
+CREATE VIEW fc_intermediates.gv1 AS SELECT id, grade FROM fc_intermediates.gv0;
+SELECT datamesh.set_pii('fc_intermediates.gv1', 'grade', 'redact');
+CREATE VIEW fc_intermediates.gj AS
+SELECT v.id, w.grade FROM fc_intermediates.gv0 v JOIN fc_intermediates.gv1 w ON v.id = w.id;
+SELECT datamesh.publish_product('fc_intermediates.gj', 'gj');
+-- ... and a label published first, set after
+CREATE VIEW fc_intermediates.gl AS SELECT id, grade FROM (SELECT id, grade FROM fc_raw.g) s;
+SELECT datamesh.publish_product('fc_intermediates.gl', 'gl');
+SELECT datamesh.set_pii('fc_intermediates.gl', 'grade', 'redact');
+-- a labelled computed column over a table ordered by another column is fine
+CREATE TABLE fc_raw.byday (id int, day date, note text) PARTITION BY RANGE (day);
+CREATE TABLE fc_raw.byday_1 PARTITION OF fc_raw.byday FOR VALUES FROM ('2020-01-01') TO ('2030-01-01');
+CREATE VIEW fc_intermediates.notes AS SELECT id, day, upper(note) AS note FROM fc_raw.byday;
+SELECT datamesh.set_pii('fc_intermediates.notes', 'note', 'redact');
+SELECT datamesh.publish_product('fc_intermediates.notes', 'notes');
 RESET ROLE;
 SELECT * FROM datamesh.verify();
 

@@ -38,6 +38,7 @@
 #include "optimizer/optimizer.h"
 #include "parser/parsetree.h"
 #include "rewrite/prs2lock.h"
+#include "rewrite/rewriteManip.h"
 #include "storage/lmgr.h"
 #include "utils/lsyscache.h"
 #include "utils/partcache.h"
@@ -763,6 +764,12 @@ typedef struct KeysContext
 	Oid			source;			/* the product's source, for messages */
 	List	   *labelled;		/* (relid, attnum) pairs, as two int lists: */
 	List	   *labelled_att;	/* columns a view column's own label covers */
+	bool		collect;		/* a pass that only collects the above */
+	int			opaque;			/* views entered whose labelled columns are
+								 * no plain column of a relation */
+	List	   *opaque_tables;	/* tables read below such a view */
+	List	   *visited_opaque; /* views walked with opaque > 0 (collect) */
+	bool		table_opaque;	/* the table being checked is one of them */
 } KeysContext;
 
 static bool keys_walker(Node *node, KeysContext *ctx);
@@ -850,7 +857,8 @@ keys_walker(Node *node, KeysContext *ctx)
 		bool		r;
 
 		ctx->queries = lcons(node, ctx->queries);
-		check_query_keys(ctx, (Query *) node);
+		if (!ctx->collect)
+			check_query_keys(ctx, (Query *) node);
 		r = query_tree_walker((Query *) node, keys_walker, (void *) ctx,
 							  QTW_EXAMINE_RTES_BEFORE);
 		ctx->queries = list_delete_first(ctx->queries);
@@ -924,12 +932,18 @@ labelled_downstream(KeysContext *ctx, Oid relid, AttrNumber attnum)
 /*
  * Notes the columns that the view columns of q with a label of their own
  * (or covered by one downstream) pass through from a relation, so that the
- * physical order of that relation counts as classified too.
+ * physical order of that relation counts as classified too (also the
+ * columns an expression of them reads).  Returns true if such a view
+ * column reads anything else -- a column of a sub-query, CTE or set
+ * operation, a whole row, a sub-link --: then what it reads cannot be
+ * told apart, and every table below the view counts (opaque).
  */
-static void
+static bool
 note_labelled_columns(KeysContext *ctx, Oid viewid, Query *q)
 {
 	ListCell   *lc;
+	ListCell   *lc2;
+	bool		opaque = false;
 
 	foreach(lc, q->targetList)
 	{
@@ -938,21 +952,43 @@ note_labelled_columns(KeysContext *ctx, Oid viewid, Query *q)
 		Var		   *var;
 		RangeTblEntry *rte;
 
-		if (te->resjunk || !IsA(te->expr, Var))
+		if (te->resjunk)
 			continue;
 		if (!column_label(viewid, te->resno, &strategy) &&
 			!labelled_downstream(ctx, viewid, te->resno))
 			continue;
-		var = (Var *) te->expr;
-		if (var->varlevelsup != 0 || var->varno < 1 ||
-			var->varno > list_length(q->rtable))
+		/* a set operation's columns, or a sub-query inside: opaque */
+		if (q->setOperations != NULL || checkExprHasSubLink((Node *) te->expr))
+		{
+			opaque = true;
 			continue;
-		rte = rt_fetch(var->varno, q->rtable);
-		if (rte->rtekind != RTE_RELATION)
-			continue;
-		ctx->labelled = lappend_oid(ctx->labelled, rte->relid);
-		ctx->labelled_att = lappend_int(ctx->labelled_att, var->varattno);
+		}
+		/* the columns the expression reads (a cast, a function of them) */
+		foreach(lc2, pull_var_clause((Node *) te->expr,
+									 PVC_RECURSE_AGGREGATES | PVC_RECURSE_WINDOWFUNCS |
+									 PVC_RECURSE_PLACEHOLDERS))
+		{
+			var = lfirst(lc2);
+			if (!IsA(var, Var) || var->varlevelsup != 0 || var->varattno <= 0 ||
+				var->varno < 1 || var->varno > list_length(q->rtable))
+			{
+				opaque = true;
+				continue;
+			}
+			rte = rt_fetch(var->varno, q->rtable);
+			if (rte->rtekind != RTE_RELATION)
+			{
+				opaque = true;
+				continue;
+			}
+			if (!labelled_downstream(ctx, rte->relid, var->varattno))
+			{
+				ctx->labelled = lappend_oid(ctx->labelled, rte->relid);
+				ctx->labelled_att = lappend_int(ctx->labelled_att, var->varattno);
+			}
+		}
 	}
+	return opaque;
 }
 
 /* refuses a physical order of relid's rows by column attnum, if classified */
@@ -977,7 +1013,8 @@ check_order_column(KeysContext *ctx, Oid relid, AttrNumber attnum, const char *h
 	if (attnum < 0)
 		return;
 	classify_column(relid, attnum, 0, &c);
-	if (!c.classified && labelled_downstream(ctx, relid, attnum))
+	if (!c.classified &&
+		(ctx->table_opaque || labelled_downstream(ctx, relid, attnum)))
 		c.classified = true;
 	if (!c.classified)
 		return;
@@ -1003,6 +1040,7 @@ check_physical_order(KeysContext *ctx, Oid relid)
 
 	/* a scan returns the rows of every partition and inheritance child */
 	tables = find_all_inheritors(relid, AccessShareLock, NULL);
+	ctx->table_opaque = list_member_oid(ctx->opaque_tables, relid);
 	foreach(lc, tables)
 	{
 		Oid			table = lfirst_oid(lc);
@@ -1077,15 +1115,32 @@ check_relation_keys(KeysContext *ctx, Oid relid)
 	if ((relkind == RELKIND_RELATION || relkind == RELKIND_PARTITIONED_TABLE ||
 		 relkind == RELKIND_MATVIEW) &&
 		!dm_is_product_schema(get_rel_namespace(relid)))
-		check_physical_order(ctx, relid);
-	if ((relkind != RELKIND_VIEW && relkind != RELKIND_MATVIEW) ||
-		list_member_oid(ctx->sublinks > 0 ? ctx->visited_sublink : ctx->visited, relid) ||
-		dm_is_product_schema(get_rel_namespace(relid)))
+	{
+		if (!ctx->collect)
+			check_physical_order(ctx, relid);
+		else if (ctx->opaque > 0 && !list_member_oid(ctx->opaque_tables, relid))
+			ctx->opaque_tables = lappend_oid(ctx->opaque_tables, relid);
+	}
+	if (relkind != RELKIND_VIEW && relkind != RELKIND_MATVIEW)
 		return;
-	if (ctx->sublinks > 0)
-		ctx->visited_sublink = lappend_oid(ctx->visited_sublink, relid);
+	/* collecting, a view is walked once plain and once below an opaque one */
+	if (ctx->collect && ctx->opaque > 0)
+	{
+		if (list_member_oid(ctx->visited_opaque, relid) ||
+			dm_is_product_schema(get_rel_namespace(relid)))
+			return;
+		ctx->visited_opaque = lappend_oid(ctx->visited_opaque, relid);
+	}
 	else
-		ctx->visited = lappend_oid(ctx->visited, relid);
+	{
+		if (list_member_oid(ctx->sublinks > 0 ? ctx->visited_sublink : ctx->visited, relid) ||
+			dm_is_product_schema(get_rel_namespace(relid)))
+			return;
+		if (ctx->sublinks > 0)
+			ctx->visited_sublink = lappend_oid(ctx->visited_sublink, relid);
+		else
+			ctx->visited = lappend_oid(ctx->visited, relid);
+	}
 	if (++ctx->depth > MAX_VIEW_DEPTH * 4)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -1098,8 +1153,13 @@ check_relation_keys(KeysContext *ctx, Oid relid)
 		ctx->queries = NIL;
 		PG_TRY();
 		{
-			note_labelled_columns(ctx, relid, q);
+			bool		opaque = ctx->collect && note_labelled_columns(ctx, relid, q);
+
+			if (opaque)
+				ctx->opaque++;
 			keys_walker((Node *) q, ctx);
+			if (opaque)
+				ctx->opaque--;
 		}
 		PG_FINALLY();
 		{
@@ -1155,8 +1215,29 @@ void
 dm_classify_check_keys(Oid source)
 {
 	KeysContext keys;
+	int			before;
 
 	memset(&keys, 0, sizeof(keys));
 	keys.source = source;
+
+	/*
+	 * First collect, to a fixpoint, what the own labels of view columns
+	 * cover below them (a label found late in one walk reaches a view
+	 * walked earlier in the next), then check with all of it.
+	 */
+	keys.collect = true;
+	do
+	{
+		before = list_length(keys.labelled) + list_length(keys.opaque_tables);
+		keys.visited = keys.visited_sublink = keys.visited_opaque = NIL;
+		keys.depth = keys.sublinks = keys.opaque = 0;
+		keys.queries = NIL;
+		check_relation_keys(&keys, source);
+	} while (list_length(keys.labelled) + list_length(keys.opaque_tables) != before);
+
+	keys.collect = false;
+	keys.visited = keys.visited_sublink = keys.visited_opaque = NIL;
+	keys.depth = keys.sublinks = keys.opaque = 0;
+	keys.queries = NIL;
 	check_relation_keys(&keys, source);
 }
