@@ -165,6 +165,28 @@ SELECT count(*) FILTER (WHERE message LIKE 'Column "email"%' OR message LIKE 'Co
                                          'lint_shop_data_products.orders')) AS fine
   FROM datamesh.lint('lint_shop');
 
+-- order_leak also where the catalog keys alone do not tell: a view
+-- column's own label over the cluster key, a cluster key over the whole
+-- row (CLUSTER ... USING after publishing runs no event trigger)
+BEGIN;
+CREATE TABLE lint_shop_raw.graded (id int, grade int);
+CREATE INDEX graded_grade ON lint_shop_raw.graded (grade);
+CREATE VIEW lint_shop_intermediates.graded_v AS SELECT id, grade FROM lint_shop_raw.graded;
+SELECT datamesh.set_pii('lint_shop_intermediates.graded_v', 'grade', 'redact');
+SELECT datamesh.publish_product('lint_shop_intermediates.graded_v', 'graded');
+CLUSTER lint_shop_raw.graded USING graded_grade;
+CREATE TABLE lint_shop_raw.paid (id int, salary int);
+SELECT datamesh.set_pii('lint_shop_raw.paid', 'salary', 'redact');
+CREATE FUNCTION lint_shop_raw.sal(lint_shop_raw.paid) RETURNS int IMMUTABLE LANGUAGE plpgsql
+    AS 'BEGIN RETURN $1.salary; END';
+CREATE INDEX paid_sal ON lint_shop_raw.paid (lint_shop_raw.sal(paid));
+SELECT datamesh.publish_product('lint_shop_raw.paid', 'paid');
+CLUSTER lint_shop_raw.paid USING paid_sal;
+SELECT object, message FROM datamesh.lint('lint_shop')
+ WHERE rule = 'order_leak' AND object IN ('lint_shop_data_products.graded', 'lint_shop_data_products.paid')
+ ORDER BY object;
+ROLLBACK;
+
 -- a name ending in id, key, ref ... names a key that points at the data,
 -- unless the pattern itself ends so (tax_id)
 BEGIN;
