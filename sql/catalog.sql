@@ -193,8 +193,8 @@ COMMENT ON VIEW cat_shop_data_products.orders IS 'Purchases of loyal customers';
 SECURITY LABEL FOR datamesh_tags ON VIEW cat_shop_data_products.orders IS '{"tier": "silver"}';
 RESET ROLE;
 SELECT kind, object, matched FROM datamesh.search('loyal silver');
--- a transaction set read-only after its change searches without its
--- change, and commits with it indexed
+-- a transaction set read-only after its change writes no index rows: it
+-- commits, verify() reports the product, one refresh repairs it
 BEGIN;
 SET ROLE regress_alice;
 SELECT datamesh.describe('cat_shop_data_products.orders', 'Orders of wombats');
@@ -202,6 +202,9 @@ RESET ROLE;
 SET TRANSACTION READ ONLY;
 SELECT count(*) FROM datamesh.search('wombats');
 COMMIT;
+SELECT count(*) FROM datamesh.search('wombats');
+SELECT object, problem FROM datamesh.verify();
+SELECT datamesh.search_refresh(ARRAY['cat_shop_data_products.orders']);
 SELECT kind, object FROM datamesh.search('wombats');
 SET ROLE regress_alice;
 COMMENT ON VIEW cat_shop_data_products.orders IS 'Purchases of loyal customers';

@@ -413,31 +413,21 @@ dm_contract_flush_search(void)
 }
 
 /*
- * Indexes the named products (a text[] Datum) anew, at commit.  A
- * transaction that changed a product and was then SET TRANSACTION READ
- * ONLY has written already (it has an xid): its index rows are written
- * with it, as the catalog rows it changed were.  (SPI connected)
+ * Indexes the named products (a text[] Datum) anew, at commit.  Not in a
+ * transaction that is read-only by then (SET TRANSACTION READ ONLY after
+ * its changes): it writes nothing, and verify() reports the products it
+ * left unindexed until their next change.  (SPI connected)
  */
 static void
 refresh_search_index(Datum names)
 {
 	Oid			types[1] = {TEXTARRAYOID};
 	Datum		values[1] = {names};
-	bool		read_only = XactReadOnly;
 
-	if (read_only && !TransactionIdIsValid(GetTopTransactionIdIfAny()))
+	if (XactReadOnly)
 		return;
-	XactReadOnly = false;
-	PG_TRY();
-	{
-		dm_exec_catalog("SELECT datamesh.search_refresh($1)", 1, types, values,
-						NULL, false);
-	}
-	PG_FINALLY();
-	{
-		XactReadOnly = read_only;
-	}
-	PG_END_TRY();
+	dm_exec_catalog("SELECT datamesh.search_refresh($1)", 1, types, values,
+					NULL, false);
 }
 
 /*
