@@ -594,6 +594,12 @@ SELECT datamesh.publish_product('fc_intermediates.gj', 'gj');
 CREATE VIEW fc_intermediates.gl AS SELECT id, grade FROM (SELECT id, grade FROM fc_raw.g) s;
 SELECT datamesh.publish_product('fc_intermediates.gl', 'gl');
 SELECT datamesh.set_pii('fc_intermediates.gl', 'grade', 'redact');
+-- ... and an upstream view replaced to read such a table, after publishing
+CREATE TABLE fc_raw.flat (id int, born int);
+CREATE VIEW fc_intermediates.gr AS SELECT id FROM fc_raw.flat;
+SELECT datamesh.publish_product('fc_intermediates.gr', 'gr');
+CREATE OR REPLACE VIEW fc_intermediates.gr AS SELECT id FROM fc_raw.born;
+SELECT pg_get_viewdef('fc_intermediates.gr') LIKE '%fc_raw.flat%' AS unchanged;
 -- a labelled computed column over a table ordered by another column is fine
 CREATE TABLE fc_raw.byday (id int, day date, note text) PARTITION BY RANGE (day);
 CREATE TABLE fc_raw.byday_1 PARTITION OF fc_raw.byday FOR VALUES FROM ('2020-01-01') TO ('2030-01-01');
