@@ -447,3 +447,30 @@ dm_catalog_lock_domains(void)
 		elog(ERROR, "datamesh catalog table \"datamesh.domain\" is missing");
 	LockRelationOid(relid, ShareRowExclusiveLock);
 }
+
+/* a role's name, or "with OID n" for a role that is gone */
+char *
+dm_role_name(Oid roleid)
+{
+	char	   *name = GetUserNameFromId(roleid, true);
+
+	return name ? name : psprintf("with OID %u", roleid);
+}
+
+/*
+ * The caller must be a member of the domain's owner role (superusers are
+ * members of every role), or gets "permission denied to ACTION in domain
+ * KEY", naming the role to ask.
+ */
+void
+dm_catalog_check_member(const DmDomain *domain, const char *action)
+{
+	if (is_member_of_role(GetUserId(), domain->owner))
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("permission denied to %s in domain \"%s\"", action, domain->key),
+			 errdetail("Only members of role \"%s\", the owner of domain \"%s\", may do that.",
+					   dm_role_name(domain->owner), domain->key),
+			 errhint("Ask the domain's team to do it, or to grant you its role.")));
+}

@@ -43,5 +43,7 @@ extern char *dm_qualify(const char *schema, const char *name);
 extern char *dm_qualified_name(Oid relid);
 extern char *dm_catalog_text_attr(HeapTuple tuple, Relation rel,
 								  const char *attname);
+extern char *dm_role_name(Oid roleid);
+extern void dm_catalog_check_member(const DmDomain *domain, const char *action);
 
 #endif							/* DATAMESH_CATALOG_H */

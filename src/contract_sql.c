@@ -82,13 +82,7 @@ check_product(Oid viewid, DmDomain *domain)
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("\"%s\" is not a data product", name),
 				 errhint("A contract binds a view made by datamesh.publish_product(); datamesh.products lists them.")));
-	if (!is_member_of_role(GetUserId(), domain->owner))
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied to publish contracts in domain \"%s\"", domain->key),
-				 errdetail("Only members of role \"%s\", the owner of domain \"%s\", may do that.",
-						   GetUserNameFromId(domain->owner, false), domain->key),
-				 errhint("Ask the domain's team to do it, or to grant you its role.")));
+	dm_catalog_check_member(domain, "publish contracts");
 }
 
 /* the kind of a masking strategy: "partial(2,3)" -> "partial" */

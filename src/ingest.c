@@ -70,23 +70,6 @@ typedef enum KeyKind
  * ------------------------------------------------------------------------
  */
 
-/*
- * The caller must be a member of the domain's owner role (superusers
- * are members of every role).
- */
-static void
-check_member(const DmDomain *domain, const char *action)
-{
-	if (is_member_of_role(GetUserId(), domain->owner))
-		return;
-	ereport(ERROR,
-			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-			 errmsg("permission denied to %s in domain \"%s\"", action, domain->key),
-			 errdetail("Only members of role \"%s\", the owner of domain \"%s\", may do that.",
-					   GetUserNameFromId(domain->owner, false), domain->key),
-			 errhint("Ask the domain's team to do it, or to grant you its role.")));
-}
-
 /* a required text argument, as a C string */
 static char *
 required_text(FunctionCallInfo fcinfo, int n, const char *what, const char *hint)
@@ -361,7 +344,7 @@ datamesh_create_raw_table(PG_FUNCTION_ARGS)
 				 errhint("Pass NULL for rows without a type.")));
 
 	find_domain(key, &domain);
-	check_member(&domain, "create raw tables");
+	dm_catalog_check_member(&domain, "create raw tables");
 	layer = external ? DM_LAYER_RAW_EXTERNAL : DM_LAYER_RAW;
 	nspid = layer_schema(&domain, layer);
 	check_name_free(nspid, name,
@@ -664,7 +647,7 @@ datamesh_create_latest_view(PG_FUNCTION_ARGS)
 	/* held to the end of the transaction, against changes while we look */
 	rel = relation_open(relid, AccessShareLock);
 	desc = RelationGetDescr(rel);
-	check_member(&domain, "create views");
+	dm_catalog_check_member(&domain, "create views");
 
 	key = required_text(fcinfo, 1, "key",
 						"Name a column of the table, a path into payload such as 'customer.id', or a SQL/JSON path such as '$.customer.id'.");

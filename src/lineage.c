@@ -181,6 +181,7 @@ static int	compare_edges(const void *a, const void *b);
 static void append_mermaid_text(StringInfo buf, const char *s);
 static void append_dot_text(StringInfo buf, const char *s);
 static char *node_marks(const GraphNode *n, const char *sep);
+static bool cluster_drawn(Graph *g, int c);
 static char *graph_mermaid(Graph *g);
 static char *graph_dot(Graph *g);
 
@@ -1208,6 +1209,23 @@ node_marks(const GraphNode *n, const char *sep)
 	return buf.data;
 }
 
+/*
+ * Is cluster c drawn: a domain always (an empty one as an empty cluster),
+ * the last, "outside the mesh", only when a node is in it?
+ */
+static bool
+cluster_drawn(Graph *g, int c)
+{
+	int			i;
+
+	if (c < g->nclusters)
+		return true;
+	for (i = 0; i < g->nnodes; i++)
+		if (g->nodes[i].cluster == c)
+			return true;
+	return false;
+}
+
 /* the graph as a Mermaid flowchart */
 static char *
 graph_mermaid(Graph *g)
@@ -1223,8 +1241,12 @@ graph_mermaid(Graph *g)
 	appendStringInfoString(&buf, "flowchart LR\n");
 	for (c = 0; c <= g->nclusters; c++)
 	{
-		bool		open = false;
-
+		/* a domain is drawn even when empty; "outside the mesh" if used */
+		if (!cluster_drawn(g, c))
+			continue;
+		appendStringInfo(&buf, "    subgraph d%d[\"", c + 1);
+		append_mermaid_text(&buf, c < g->nclusters ? g->clusters[c] : "outside the mesh");
+		appendStringInfoString(&buf, "\"]\n");
 		for (i = 0; i < g->nnodes; i++)
 		{
 			GraphNode  *n = &g->nodes[i];
@@ -1232,18 +1254,6 @@ graph_mermaid(Graph *g)
 
 			if (n->cluster != c)
 				continue;
-			if (!open)
-			{
-				if (c < g->nclusters)
-				{
-					appendStringInfo(&buf, "    subgraph d%d[\"", c + 1);
-					append_mermaid_text(&buf, g->clusters[c]);
-					appendStringInfoString(&buf, "\"]\n");
-				}
-				else
-					appendStringInfo(&buf, "    subgraph d%d[\"outside the mesh\"]\n", c + 1);
-				open = true;
-			}
 			lines = node_marks(n, "<br/>");
 			appendStringInfo(&buf, "        n%d%s\"", n->id,
 							 n->product ? "[" :
@@ -1253,16 +1263,7 @@ graph_mermaid(Graph *g)
 							 n->product ? "]" :
 							 n->key.classid == ProcedureRelationId ? "]]" : ")");
 		}
-		/* an empty domain is still drawn, as an empty cluster */
-		if (!open && c < g->nclusters)
-		{
-			appendStringInfo(&buf, "    subgraph d%d[\"", c + 1);
-			append_mermaid_text(&buf, g->clusters[c]);
-			appendStringInfoString(&buf, "\"]\n");
-			open = true;
-		}
-		if (open)
-			appendStringInfoString(&buf, "    end\n");
+		appendStringInfoString(&buf, "    end\n");
 	}
 	for (i = 0; i < g->nedges; i++)
 		appendStringInfo(&buf, "    n%d %s n%d\n", g->edges[i].from,
@@ -1316,8 +1317,11 @@ graph_dot(Graph *g)
 						   "    edge [fontname=\"Helvetica\"];\n");
 	for (c = 0; c <= g->nclusters; c++)
 	{
-		bool		open = false;
-
+		if (!cluster_drawn(g, c))
+			continue;
+		appendStringInfo(&buf, "    subgraph cluster_d%d {\n        label=\"", c + 1);
+		append_dot_text(&buf, c < g->nclusters ? g->clusters[c] : "outside the mesh");
+		appendStringInfoString(&buf, "\";\n");
 		for (i = 0; i < g->nnodes; i++)
 		{
 			GraphNode  *n = &g->nodes[i];
@@ -1325,13 +1329,6 @@ graph_dot(Graph *g)
 
 			if (n->cluster != c)
 				continue;
-			if (!open)
-			{
-				appendStringInfo(&buf, "    subgraph cluster_d%d {\n        label=\"", c + 1);
-				append_dot_text(&buf, c < g->nclusters ? g->clusters[c] : "outside the mesh");
-				appendStringInfoString(&buf, "\";\n");
-				open = true;
-			}
 			lines = node_marks(n, "\\n");
 			appendStringInfo(&buf, "        n%d [label=\"", n->id);
 			append_dot_text(&buf, n->name);
@@ -1342,15 +1339,7 @@ graph_dot(Graph *g)
 							  ", style=\"rounded,filled\", fillcolor=\"#f4f4f4\"") :
 							 n->pii ? ", fillcolor=\"#fde2e2\"" : "");
 		}
-		if (!open && c < g->nclusters)
-		{
-			appendStringInfo(&buf, "    subgraph cluster_d%d {\n        label=\"", c + 1);
-			append_dot_text(&buf, g->clusters[c]);
-			appendStringInfoString(&buf, "\";\n");
-			open = true;
-		}
-		if (open)
-			appendStringInfoString(&buf, "    }\n");
+		appendStringInfoString(&buf, "    }\n");
 	}
 	for (i = 0; i < g->nedges; i++)
 		appendStringInfo(&buf, "    n%d -> n%d%s;\n", g->edges[i].from, g->edges[i].to,

@@ -131,34 +131,27 @@ relation_domain(Oid relid, DmDomain *domain, DmLayer *layer, TeamAction action)
 static void
 check_member(const DmDomain *domain, TeamAction action)
 {
-	const char *message = NULL;
+	const char *what = NULL;
 
-	if (is_member_of_role(GetUserId(), domain->owner))
-		return;
 	switch (action)
 	{
 		case ACT_PUBLISH:
-			message = psprintf("permission denied to publish data products in domain \"%s\"", domain->key);
+			what = "publish data products";
 			break;
 		case ACT_UNPUBLISH:
-			message = psprintf("permission denied to unpublish data products in domain \"%s\"", domain->key);
+			what = "unpublish data products";
 			break;
 		case ACT_CLASSIFY:
-			message = psprintf("permission denied to classify columns in domain \"%s\"", domain->key);
+			what = "classify columns";
 			break;
 		case ACT_GRANT_UNMASKED:
-			message = psprintf("permission denied to grant unmasked access in domain \"%s\"", domain->key);
+			what = "grant unmasked access";
 			break;
 		case ACT_REVOKE_UNMASKED:
-			message = psprintf("permission denied to revoke unmasked access in domain \"%s\"", domain->key);
+			what = "revoke unmasked access";
 			break;
 	}
-	ereport(ERROR,
-			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-			 errmsg("%s", message),
-			 errdetail("Only members of role \"%s\", the owner of domain \"%s\", may do that.",
-					   GetUserNameFromId(domain->owner, false), domain->key),
-			 errhint("Ask the domain's team to do it, or to grant you its role.")));
+	dm_catalog_check_member(domain, what);
 }
 
 /*

@@ -124,25 +124,26 @@ PG_FUNCTION_INFO_V1(datamesh_search);
 PG_FUNCTION_INFO_V1(datamesh_search_query);
 PG_FUNCTION_INFO_V1(datamesh_search_flush);
 
+static List *search_clauses(const char *query);
+static char *join_clauses(List *clauses, bool any_word);
+
 /*
- * The tsquery text of a query: each word as "('word':* | 'stem':*)", joined
- * with " & " (all) or " | " (any).  NULL when the query has no word that
- * is not a stop word.  Words are runs of ASCII letters and digits and of
- * bytes of multi-byte characters, lower-cased first.
+ * The clauses of a query's tsquery, one per word: "('word':* | 'stem':*)".
+ * NIL when the query has no word that is not a stop word.  Words are runs
+ * of ASCII letters and digits and of bytes of multi-byte characters,
+ * lower-cased first, of 2 to MAX_WORD_BYTES bytes, the first MAX_WORDS.
  */
-char *
-dm_search_tsquery(const char *query, bool any_word)
+static List *
+search_clauses(const char *query)
 {
 	char	   *lower = str_tolower(query, strlen(query), DEFAULT_COLLATION_OID);
 	Oid			dict = get_ts_dict_oid(list_make1(makeString("english_stem")), true);
 	Oid			simple = get_ts_config_oid(list_make1(makeString("simple")), false);
-	StringInfoData out;
+	List	   *clauses = NIL;
 	List	   *seen = NIL;
 	const char *p = lower;
-	int			nwords = 0;
 
-	initStringInfo(&out);
-	while (*p && nwords < MAX_WORDS)
+	while (*p && list_length(clauses) < MAX_WORDS)
 	{
 		const char *start;
 		char	   *word;
@@ -191,13 +192,36 @@ dm_search_tsquery(const char *query, bool any_word)
 					stem = TextDatumGetCString(elems[0]);
 			}
 		}
-		appendStringInfo(&out, "%s(%s:* | %s:*)",
-						 nwords > 0 ? (any_word ? " | " : " & ") : "",
-						 quote_literal_cstr(word),
-						 quote_literal_cstr(stem ? stem : word));
-		nwords++;
+		clauses = lappend(clauses, psprintf("(%s:* | %s:*)", quote_literal_cstr(word),
+											quote_literal_cstr(stem ? stem : word)));
 	}
-	return nwords > 0 ? out.data : NULL;
+	return clauses;
+}
+
+/* the clauses joined: all words must match, or with any_word one of them */
+static char *
+join_clauses(List *clauses, bool any_word)
+{
+	StringInfoData out;
+	ListCell   *lc;
+
+	if (clauses == NIL)
+		return NULL;
+	initStringInfo(&out);
+	foreach(lc, clauses)
+		appendStringInfo(&out, "%s%s", foreach_current_index(lc) > 0 ?
+						 (any_word ? " | " : " & ") : "", (char *) lfirst(lc));
+	return out.data;
+}
+
+/*
+ * The tsquery text of a query, all words (or with any_word one of them);
+ * NULL for a query without words.
+ */
+char *
+dm_search_tsquery(const char *query, bool any_word)
+{
+	return join_clauses(search_clauses(query), any_word);
 }
 
 /*
@@ -228,6 +252,7 @@ Datum
 datamesh_search(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	List	   *clauses;
 	char	   *all;
 	char	   *any;
 	Datum		values[2];
@@ -236,10 +261,11 @@ datamesh_search(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	all = dm_search_tsquery(text_to_cstring(PG_GETARG_TEXT_PP(0)), false);
-	if (all == NULL)
+	clauses = search_clauses(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	if (clauses == NIL)
 		PG_RETURN_NULL();
-	any = dm_search_tsquery(text_to_cstring(PG_GETARG_TEXT_PP(0)), true);
+	all = join_clauses(clauses, false);
+	any = join_clauses(clauses, true);
 
 	/* what this transaction changed, indexed now: it finds its own changes */
 	dm_contract_flush_search();

@@ -81,17 +81,7 @@ static void change_domain_tag(const char *key, const char *tag,
 							  const char *value, bool unset);
 static void describe(Oid relid, AttrNumber attnum, const char *description);
 static char *object_sql(Oid relid, AttrNumber attnum);
-static char *role_name(Oid roleid);
-
-/* a role's name, or its OID for a role that is gone */
-static char *
-role_name(Oid roleid)
-{
-	char	   *name = GetUserNameFromId(roleid, true);
-
-	return name ? name : psprintf("with OID %u", roleid);
-}
-
+static void exec_for(Oid role, bool in_mesh, const char *sql);
 
 /* ---------------------------------------------------------------------
  * Who may tag or describe what
@@ -122,14 +112,7 @@ object_role(Oid relid, DmDomain *domain, bool *in_mesh, const char *action)
 	*in_mesh = dm_catalog_schema_domain(get_rel_namespace(relid), domain, &layer);
 	if (*in_mesh)
 	{
-		if (!is_member_of_role(GetUserId(), domain->owner))
-			ereport(ERROR,
-					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-					 errmsg("permission denied to %s \"%s\" in domain \"%s\"",
-							action, relname, domain->key),
-					 errdetail("Only members of role \"%s\", the owner of domain \"%s\", may do that.",
-							   role_name(domain->owner), domain->key),
-					 errhint("Ask the domain's team to do it, or to grant you its role.")));
+		dm_catalog_check_member(domain, psprintf("%s \"%s\"", action, relname));
 		return domain->owner;
 	}
 	if (!pg_class_ownercheck(relid, GetUserId()))
@@ -159,6 +142,19 @@ column_arg(Oid relid, FunctionCallInfo fcinfo, int n)
 				 errmsg("column \"%s\" of relation \"%s\" does not exist",
 						col, get_rel_name(relid))));
 	return attnum;
+}
+
+/*
+ * Runs a label or comment statement: in the mesh as the domain's owner
+ * role, outside it as the caller (who owns the relation).  (SPI connected)
+ */
+static void
+exec_for(Oid role, bool in_mesh, const char *sql)
+{
+	if (in_mesh)
+		dm_exec_as(role, sql);
+	else
+		dm_exec_internal(sql);
 }
 
 /* "TABLE s.t", "VIEW s.v", "COLUMN s.t.c": the object of a label or comment */
@@ -242,14 +238,10 @@ change_tag(Oid relid, AttrNumber attnum, const char *tag, const char *value,
 		label = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 	if (label != NULL || old != NULL)
 	{
-		char	   *sql = psprintf("SECURITY LABEL FOR %s ON %s IS %s", DM_TAG_PROVIDER,
-								   object_sql(relid, attnum),
-								   label ? quote_literal_cstr(label) : "NULL");
-
-		if (in_mesh)
-			dm_exec_as(role, sql);
-		else
-			dm_exec_internal(sql);
+		exec_for(role, in_mesh,
+				 psprintf("SECURITY LABEL FOR %s ON %s IS %s", DM_TAG_PROVIDER,
+						  object_sql(relid, attnum),
+						  label ? quote_literal_cstr(label) : "NULL"));
 	}
 	SPI_finish();
 	/* a product's tags are in the search index, refreshed at commit */
@@ -340,7 +332,7 @@ change_domain_tag(const char *key, const char *tag, const char *value, bool unse
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to %s domain \"%s\"", unset ? "untag" : "tag", key),
 				 errdetail("Only members of role \"%s\", the owner of domain \"%s\", may do that.",
-						   role_name(domain.owner), key),
+						   dm_role_name(domain.owner), key),
 				 errhint("Ask the domain's team to do it, or to grant you its role.")));
 	dm_tag_check_name(tag);
 	if (!unset)
@@ -515,12 +507,11 @@ describe(Oid relid, AttrNumber attnum, const char *description)
 	char	   *sql = psprintf("COMMENT ON %s IS %s", object_sql(relid, attnum),
 							   description ? quote_literal_cstr(description) : "NULL");
 
+	bool		product = dm_contract_is_product_view(relid);
+
 	dm_spi_connect();
-	if (in_mesh)
-		dm_exec_as(role, sql);
-	else
-		dm_exec_internal(sql);
-	if (attnum == 0 && dm_contract_is_product_view(relid))
+	exec_for(role, in_mesh, sql);
+	if (attnum == 0 && product)
 	{
 		Oid			types[2] = {TEXTOID, TEXTOID};
 		Datum		values[2];
@@ -533,7 +524,8 @@ describe(Oid relid, AttrNumber attnum, const char *description)
 						2, types, values, nulls, false);
 	}
 	SPI_finish();
-	if (dm_contract_is_product_view(relid))
+	/* a product's description is in the search index, refreshed at commit */
+	if (product)
 		dm_contract_touch(relid);
 }
 

@@ -51,6 +51,8 @@ typedef struct TagParse
 
 static void check_tags_label(const ObjectAddress *object, const char *seclabel);
 static void parse_tags(const char *label, List **tags, List **values);
+static void check_value_text(const char *tag, const char *value);
+static void check_allowed(List *tags, List *values);
 
 void
 dm_tag_register(void)
@@ -174,44 +176,50 @@ dm_tag_check_name(const char *tag)
 				 errhint("For example: tier, data_owner, retention_days.")));
 }
 
-/*
- * A value: at most DM_TAG_VALUE_MAX bytes of printable text, and one of
- * the allowed values of a defined tag.  (SPI not needed; connects itself)
- */
-void
-dm_tag_check_value(const char *tag, const char *value)
+/* a value: at most DM_TAG_VALUE_MAX bytes of one line of text, or NULL */
+static void
+check_value_text(const char *tag, const char *value)
 {
 	const unsigned char *p;
-	Oid			types[1] = {TEXTOID};
-	Datum		values[1];
-	bool		isnull;
-	Datum		allowed;
-	Oid			definitions;
 
-	if (value != NULL)
-	{
-		if (value[0] == '\0')
+	if (value == NULL)
+		return;
+	if (value[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the value of tag \"%s\" is empty", tag),
+				 errhint("Give no value (NULL) for a tag without one.")));
+	if (strlen(value) > DM_TAG_VALUE_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_STRING_DATA_RIGHT_TRUNCATION),
+				 errmsg("the value of tag \"%s\" is too long", tag),
+				 errdetail("A tag value has at most %d bytes.", DM_TAG_VALUE_MAX),
+				 errhint("Put longer text into the description: datamesh.describe().")));
+	for (p = (const unsigned char *) value; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("the value of tag \"%s\" is empty", tag),
-					 errhint("Give no value (NULL) for a tag without one.")));
-		if (strlen(value) > DM_TAG_VALUE_MAX)
-			ereport(ERROR,
-					(errcode(ERRCODE_STRING_DATA_RIGHT_TRUNCATION),
-					 errmsg("the value of tag \"%s\" is too long", tag),
-					 errdetail("A tag value has at most %d bytes.", DM_TAG_VALUE_MAX),
-					 errhint("Put longer text into the description: datamesh.describe().")));
-		for (p = (const unsigned char *) value; *p; p++)
-			if (*p < 0x20 || *p == 0x7f)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("the value of tag \"%s\" contains a control character", tag),
-						 errhint("A tag value is one line of text.")));
-	}
+					 errmsg("the value of tag \"%s\" contains a control character", tag),
+					 errhint("A tag value is one line of text.")));
+}
+
+/*
+ * Each value is one of its tag's allowed values, for the defined tags
+ * among tags (all read in one query).  (Connects to SPI itself)
+ */
+static void
+check_allowed(List *tags, List *values)
+{
+	Oid			definitions = dm_catalog_relid("tag_definition");
+	Oid			types[1] = {TEXTARRAYOID};
+	Datum		args[1];
+	Datum	   *elems;
+	int			n = 0;
+	ListCell   *lc;
+	ListCell   *lc2;
 
 	/* not while the extension is created or dropped */
-	definitions = dm_catalog_relid("tag_definition");
-	if (!OidIsValid(definitions))
+	if (!OidIsValid(definitions) || tags == NIL)
 		return;
 
 	/*
@@ -220,28 +228,40 @@ dm_tag_check_value(const char *tag, const char *value)
 	 * waits for this transaction and sees its tags.
 	 */
 	LockRelationOid(definitions, RowShareLock);
+	elems = palloc(sizeof(Datum) * list_length(tags));
+	foreach(lc, tags)
+		elems[n++] = CStringGetTextDatum(lfirst(lc));
+	args[0] = PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
 	dm_spi_connect();
-	values[0] = CStringGetTextDatum(tag);
-	dm_exec_catalog_latest("SELECT allowed_values FROM datamesh.tag_definition WHERE tag = $1",
-						   1, types, values);
-	if (SPI_processed == 1)
+	dm_exec_catalog_latest("SELECT tag, allowed_values FROM datamesh.tag_definition"
+						   " WHERE tag = ANY ($1) AND allowed_values IS NOT NULL",
+						   1, types, args);
+	forboth(lc, tags, lc2, values)
 	{
-		allowed = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-		if (!isnull)
+		const char *tag = lfirst(lc);
+		const char *value = lfirst(lc2);
+		uint64		row;
+
+		for (row = 0; row < SPI_processed; row++)
 		{
-			ArrayType  *arr = DatumGetArrayTypeP(allowed);
-			Datum	   *elems;
+			HeapTuple	tup = SPI_tuptable->vals[row];
+			bool		isnull;
+			ArrayType  *arr;
+			Datum	   *allowed;
 			bool	   *nulls;
-			int			n;
+			int			nallowed;
 			int			i;
 			bool		found = false;
 			StringInfoData list;
 
-			deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+			if (strcmp(SPI_getvalue(tup, SPI_tuptable->tupdesc, 1), tag) != 0)
+				continue;
+			arr = DatumGetArrayTypeP(SPI_getbinval(tup, SPI_tuptable->tupdesc, 2, &isnull));
+			deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &allowed, &nulls, &nallowed);
 			initStringInfo(&list);
-			for (i = 0; i < n; i++)
+			for (i = 0; i < nallowed; i++)
 			{
-				char	   *a = TextDatumGetCString(elems[i]);
+				char	   *a = TextDatumGetCString(allowed[i]);
 
 				if (value != NULL && strcmp(a, value) == 0)
 					found = true;
@@ -259,6 +279,17 @@ dm_tag_check_value(const char *tag, const char *value)
 		}
 	}
 	SPI_finish();
+}
+
+/*
+ * A value of a tag: at most DM_TAG_VALUE_MAX bytes of printable text, and
+ * one of the allowed values of a defined tag.  (Connects to SPI itself)
+ */
+void
+dm_tag_check_value(const char *tag, const char *value)
+{
+	check_value_text(tag, value);
+	check_allowed(list_make1((char *) tag), list_make1((char *) value));
 }
 
 bool
@@ -293,6 +324,8 @@ check_tags_label(const ObjectAddress *object, const char *seclabel)
 	forboth(lc, tags, lc2, values)
 	{
 		dm_tag_check_name(lfirst(lc));
-		dm_tag_check_value(lfirst(lc), lfirst(lc2));
+		check_value_text(lfirst(lc), lfirst(lc2));
 	}
+	/* the defined tags among them, in one read */
+	check_allowed(tags, values);
 }
